@@ -1,0 +1,77 @@
+"""Login, logout and password change."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from .. import audit
+from ..demo import DEMO_LOGINS
+from ..extensions import db
+from ..models import School, User, utcnow
+from ..rules.passwords import hash_password, verify_password
+from ..safe_redirect import safe_next
+from . import bp
+from .forms import ChangePasswordForm, LoginForm
+
+GENERIC_FAILURE = "That username and password do not match. Check them and try again, or ask your teacher."
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    schools = list(db.session.scalars(select(School).order_by(School.name)))
+    if not schools:
+        return render_template("auth/no_school.html")
+    form = LoginForm()
+    form.school.choices = [(s.id, s.name) for s in schools]
+    if len(schools) == 1:
+        form.school.data = schools[0].id
+    if form.validate_on_submit():
+        school_id = form.school.data if form.school.data in {s.id for s in schools} else None
+        username = form.username.data.strip().lower()
+        user = db.session.scalars(select(User).where(User.school_id == school_id,
+                                                     User.username == username)).first()
+        if user is not None and verify_password(user.password_hash, form.password.data) and user.is_active:
+            user.last_login_at = utcnow()
+            db.session.commit()
+            login_user(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+        audit.record(db.session, None, "login_failed", school_id=school_id,
+                     target_type="user", target_id=user.id if user else None)
+        db.session.commit()
+        flash(GENERIC_FAILURE, "error")
+    demo_logins = current_app.config["HARBOUR_DEMO"]
+    return render_template("auth/login.html", form=form, show_school=len(schools) > 1, demo_logins=demo_logins,
+                           demo_accounts=DEMO_LOGINS)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # A new token ends this session everywhere: the old cookie no longer matches.
+    current_user.rotate_session_token()
+    db.session.commit()
+    logout_user()
+    flash("You have logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
+        else:
+            current_user.password_hash = hash_password(form.new_password.data)
+            current_user.must_change_password = False
+            current_user.rotate_session_token()
+            db.session.commit()
+            login_user(current_user)
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,148 @@
+"""All lesson content, loaded once and checked together; problems name file and line."""
+
+import hashlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .help_directory import Region, parse_region
+from .modules import ModuleContent, parse_module
+from .problems import ContentProblem
+from .quizzes import Quiz, parse_quiz
+
+BLAMING_PHRASES_FILE = Path(__file__).with_name("blaming_phrases.txt")
+
+# Parsed modules by a hash of their file text: loading the same content again (another app in the
+# same process, a reload) reuses the rendered HTML instead of rendering it again.
+_parsed_cache: dict[tuple[str, str], tuple[ModuleContent | None, list]] = {}
+
+
+class InvalidContent(SystemExit):
+    """Raised when the content has problems; it carries the messages and exits with status 1."""
+
+    def __init__(self, problems: list[ContentProblem]):
+        super().__init__(1)
+        self.problems = problems
+
+
+@dataclass
+class ContentLibrary:
+    modules: dict[str, ModuleContent] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+
+    def ordered(self) -> list[ModuleContent]:
+        return sorted(self.modules.values(), key=lambda m: (m.order, m.slug))
+
+    def get(self, slug: str) -> ModuleContent | None:
+        return self.modules.get(slug)
+
+    def content_hash(self, slug: str) -> str:
+        module = self.modules[slug]
+        quiz_hash = module.quiz.path.read_bytes() if module.quiz else b""
+        return hashlib.sha256(module.source_hash.encode() + quiz_hash).hexdigest()
+
+
+def blaming_phrases() -> list[str]:
+    if not BLAMING_PHRASES_FILE.exists():
+        return []
+    lines = BLAMING_PHRASES_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip().lower() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
+def _read(path: Path, root: Path, problems: list[ContentProblem]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(ContentProblem(_name(path, root), 1, "not UTF-8 text"))
+        return None
+
+
+def _name(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _blame_problems(name: str, text: str, phrases: list[str]) -> list[ContentProblem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        lowered = _normalise(line)
+        for phrase in phrases:
+            if phrase in lowered:
+                problems.append(ContentProblem(name, number, f"blaming phrase '{phrase}': say what can help instead"))
+    return problems
+
+
+def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
+    root = Path(root)
+    library = ContentLibrary()
+    problems: list[ContentProblem] = []
+    phrases = blaming_phrases()
+
+    for path in sorted((root / "modules").glob("*.md")):
+        text = _read(path, root, problems)
+        if text is None:
+            continue
+        key = (str(path), hashlib.sha256(text.encode()).hexdigest())
+        if key not in _parsed_cache:
+            _parsed_cache[key] = parse_module(path, text)
+        module, found = _parsed_cache[key]
+        name = _name(path, root)
+        problems += [ContentProblem(name, line, message) for line, message in found]
+        problems += _blame_problems(name, text, phrases)
+        if module is not None:
+            library.modules[module.slug] = module
+
+    quizzes: dict[str, Quiz] = {}
+    for path in sorted((root / "quizzes").glob("*.toml")):
+        text = _read(path, root, problems)
+        if text is None:
+            continue
+        name = _name(path, root)
+        quiz, found = parse_quiz(path, text)
+        problems += [ContentProblem(name, line, message) for line, message in found]
+        problems += _blame_problems(name, text, phrases)
+        if quiz is None:
+            continue
+        if quiz.module_slug not in library.modules and not (root / "modules" / f"{quiz.module_slug}.md").exists():
+            problems.append(ContentProblem(name, 1, f"quiz for an unknown module '{quiz.module_slug}'"))
+        elif quiz.module_slug in quizzes:
+            problems.append(ContentProblem(name, 1, f"a second quiz for module '{quiz.module_slug}'"))
+        else:
+            quizzes[quiz.module_slug] = quiz
+
+    for slug, module in library.modules.items():
+        module.quiz = quizzes.get(slug)
+        if module.quiz is None:
+            problems.append(ContentProblem(_name(module.path, root), 1,
+                                           f"module '{slug}' has no quiz: add quizzes/{slug}.toml"))
+
+    for path in sorted((root / "help_directory").glob("*.toml")):
+        text = _read(path, root, problems)
+        if text is None:
+            continue
+        region, found = parse_region(path, text)
+        problems += [ContentProblem(_name(path, root), line, message) for line, message in found]
+        if region is not None:
+            library.regions[region.code] = region
+    if "uk" not in library.regions and not any(p.file.endswith("uk.toml") for p in problems):
+        problems.append(ContentProblem("help_directory/uk.toml", 1, "the default region 'uk' is missing"))
+
+    return library, sorted(problems)
+
+
+def load_or_exit(root: Path) -> ContentLibrary:
+    """For app start-up: the library, or the problems on stderr and exit status 1 (no traceback)."""
+    library, problems = load_library(root)
+    if problems:
+        print("Harbour cannot start: the lesson content has problems.", file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("Fix these, then check with: flask content check", file=sys.stderr)
+        raise InvalidContent(problems)
+    return library

@@ -1,0 +1,158 @@
+"""Reading a lesson module: front matter, pages split at level-2 headings, rendered once."""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import markdown
+from .tokens import token_problems
+
+AGE_BANDS = ("8-11", "11-14", "14-17", "11-17")
+UKCIS_AGE_BANDS = ("4-7", "7-11", "11-14", "14-18")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+REQUIRED_FIELDS = ("slug", "title", "summary", "age_band", "minutes", "objectives", "order")
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    pupil_html: str  # teacher notes removed
+    staff_html: str  # teacher notes shown
+    pupil_text: str  # plain source without teacher notes, for readability checks
+    blocks: tuple[str, ...]  # names of the ::: blocks on the page
+
+
+@dataclass
+class ModuleContent:
+    slug: str
+    title: str
+    summary: str
+    age_band: str
+    minutes: int
+    order: int
+    objectives: list[str]
+    framework: dict
+    pages: list[Page]
+    source_hash: str
+    path: Path
+    quiz: "object | None" = field(default=None)  # a Quiz, attached by the library
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+def _front_matter(text: str) -> tuple[dict | None, int, list[tuple[int, str]]]:
+    """The YAML front matter, the 1-based line where the body starts, and problems."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None, 1, [(1, "the file must start with front matter between '---' lines")]
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            break
+    else:
+        return None, 1, [(1, "front matter opened with '---' is never closed")]
+    try:
+        data = yaml.safe_load("\n".join(lines[1:index])) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        return None, index + 2, [(line, f"front matter: {problem}")]
+    if not isinstance(data, dict):
+        return None, index + 2, [(1, "front matter must be a set of 'field: value' lines")]
+    return data, index + 2, []
+
+
+def _field_line(text: str, name: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{name}:"):
+            return number
+    return 1
+
+
+def _check_fields(data: dict, text: str, stem: str) -> list[tuple[int, str]]:
+    problems = []
+    for name in REQUIRED_FIELDS:
+        if data.get(name) in (None, "", []):
+            problems.append((1, f"missing field '{name}' in front matter"))
+    if problems:
+        return problems
+    if not isinstance(data["slug"], str) or not SLUG.match(data["slug"]):
+        problems.append((_field_line(text, "slug"), "slug must be lower-case letters, digits and hyphens"))
+    elif data["slug"] != stem:
+        problems.append((_field_line(text, "slug"), f"slug '{data['slug']}' must match the file name '{stem}.md'"))
+    if str(data["age_band"]) not in AGE_BANDS:
+        problems.append((_field_line(text, "age_band"), f"age_band must be one of {', '.join(AGE_BANDS)}"))
+    for name in ("minutes", "order"):
+        if not isinstance(data[name], int) or data[name] < 0:
+            problems.append((_field_line(text, name), f"{name} must be a whole number"))
+    objectives = data["objectives"]
+    if not isinstance(objectives, list) or not all(isinstance(o, str) and o.strip() for o in objectives):
+        problems.append((_field_line(text, "objectives"), "objectives must be a list of sentences"))
+    framework = data.get("framework")
+    if framework is not None:
+        if not isinstance(framework, dict) or not framework.get("ukcis_strand"):
+            problems.append((_field_line(text, "framework"), "framework needs 'ukcis_strand'"))
+        elif str(framework.get("ukcis_age_band")) not in UKCIS_AGE_BANDS:
+            problems.append((_field_line(text, "framework"),
+                             f"framework.ukcis_age_band must be one of {', '.join(UKCIS_AGE_BANDS)}"))
+    return problems
+
+
+def _split_pages(body_lines: list[str], first_line: int) -> tuple[list[tuple[str, int, list[str]]], list]:
+    """[(title, first line number of the page's body, lines)] split at '## ' headings."""
+    pages: list[tuple[str, int, list[str]]] = []
+    problems = []
+    in_fence = False
+    for offset, line in enumerate(body_lines):
+        number = first_line + offset
+        if line.startswith("```") or line.startswith("~~~"):
+            in_fence = not in_fence
+        if not in_fence and line.startswith("## "):
+            pages.append((line[3:].strip(), number + 1, []))
+        elif pages:
+            pages[-1][2].append(line)
+        elif line.strip():
+            problems.append((number, "text before the first '## ' heading: every page starts with a '## ' heading"))
+    if not pages:
+        problems.append((first_line, "no pages: split the lesson into pages with '## ' headings"))
+    return pages, problems
+
+
+def parse_module(path: Path, text: str) -> tuple[ModuleContent | None, list[tuple[int, str]]]:
+    """A module from its file text, or None and the (line, message) problems found."""
+    data, body_start, problems = _front_matter(text)
+    if data is None:
+        return None, problems
+    problems = _check_fields(data, text, path.stem)
+    body_lines = text.splitlines()[body_start - 1:]
+    raw_pages, page_problems = _split_pages(body_lines, body_start)
+    problems += page_problems
+    pages = []
+    for title, first, lines in raw_pages:
+        spans, block_problems = markdown.scan_blocks(lines, first)
+        problems += block_problems
+        problems += [(first + offset, message) for offset, message in token_problems("\n".join(lines))]
+        if not title:
+            problems.append((first - 1, "a page heading is empty"))
+        pupil_lines = markdown.strip_blocks(lines, spans, markdown.STAFF_ONLY_BLOCKS, first)
+        pages.append(Page(
+            title=title,
+            pupil_html=markdown.render("\n".join(pupil_lines)),
+            staff_html=markdown.render("\n".join(lines)),
+            pupil_text="\n".join(pupil_lines),
+            blocks=tuple(span.name for span in spans),
+        ))
+    if problems:
+        return None, problems
+    module = ModuleContent(
+        slug=data["slug"], title=str(data["title"]), summary=str(data["summary"]),
+        age_band=str(data["age_band"]), minutes=data["minutes"], order=data["order"],
+        objectives=[str(o) for o in data["objectives"]], framework=dict(data.get("framework") or {}),
+        pages=pages, source_hash=hashlib.sha256(text.encode()).hexdigest(), path=path,
+    )
+    return module, []

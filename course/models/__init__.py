@@ -1,0 +1,20 @@
+"""Harbour's data model: every record belongs to a school."""
+
+from .assignment import AnswersShown, Assignment, assignment_pupil
+from .audit import AuditEvent
+from .base import utcnow
+from .classes import SchoolClass, class_pupil, class_teacher
+from .help_request import HelpRequest, HelpRequestEvent, RequestStatus, Urgency
+from .help_service import HelpService
+from .login_failure import LoginFailure
+from .module import Module
+from .progress import AttemptAnswer, Progress, QuizAttempt, Status
+from .school import School
+from .user import STAFF_ROLES, Role, User
+
+__all__ = [
+    "AnswersShown", "Assignment", "assignment_pupil", "AuditEvent", "utcnow", "SchoolClass",
+    "class_pupil", "class_teacher", "HelpRequest", "HelpRequestEvent", "RequestStatus", "Urgency",
+    "HelpService", "LoginFailure", "Module", "AttemptAnswer", "Progress", "QuizAttempt", "Status",
+    "School", "STAFF_ROLES", "Role", "User",
+]

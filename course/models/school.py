@@ -1,0 +1,23 @@
+"""A school: the boundary of every other record."""
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import utcnow
+
+
+class School(db.Model):
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Which help directory the pupils see (help_directory/<region>.toml).
+    region: Mapped[str] = mapped_column(String(8), default="uk")
+    # Shown to pupils in lessons and on the help page, as the school writes it.
+    safeguarding_contact: Mapped[str] = mapped_column(Text, default="")
+    # Pupils choose their own password at first login only if the school turns this on.
+    pupils_choose_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

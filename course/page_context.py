@@ -1,0 +1,61 @@
+"""What every page needs: the viewer's school, its help directory, and the staff navigation."""
+
+from flask import Flask, current_app, g
+from flask_login import current_user
+from sqlalchemy import select
+
+from .content.markdown import render_inline
+from .content.tokens import TokenValues
+from .content_sync import library
+from .directory import school_services, token_values
+from .extensions import db
+from .models import Role, School
+
+
+def current_school() -> School | None:
+    """The viewer's school; before login, the school if this installation has only one."""
+    if "harbour_school" not in g:
+        if current_user.is_authenticated:
+            g.harbour_school = current_user.school
+        else:
+            schools = db.session.scalars(select(School).limit(2)).all()
+            g.harbour_school = schools[0] if len(schools) == 1 else None
+    return g.harbour_school
+
+
+def current_services() -> list:
+    if "harbour_services" not in g:
+        g.harbour_services = school_services(db.session, current_school(), library())
+    return g.harbour_services
+
+
+def token_values_for_current_school() -> TokenValues:
+    return token_values(current_services(), current_school())
+
+
+def inline_text_filler():
+    """For quiz text: Markdown inline (raw HTML escaped), then the school's tokens filled in."""
+    values = token_values_for_current_school()
+    return lambda text: values.fill_html(render_inline(text))
+
+
+NAVIGATION = {
+    Role.PUPIL: [("pupil.my_lessons", "My lessons")],
+    Role.TEACHER: [("teacher.classes", "My classes"), ("teacher.library", "Module library")],
+    Role.SAFEGUARDING_LEAD: [("safeguarding.overview", "Overview"), ("teacher.library", "Module library")],
+    Role.ADMIN: [("admin.home", "Admin"), ("teacher.library", "Module library")],
+}
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def inject():
+        navigation = []
+        if current_user.is_authenticated:
+            navigation = [(endpoint, label) for endpoint, label in NAVIGATION[Role(current_user.role)]
+                          if endpoint in current_app.view_functions]
+        return {
+            "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
+            "navigation": navigation,
+            "demo_mode": current_app.config["HARBOUR_DEMO"],
+        }

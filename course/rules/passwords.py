@@ -1,0 +1,30 @@
+"""Password hashing (argon2id) and first passwords a child can type."""
+
+import secrets
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+_WORDS = [w for w in Path(__file__).with_name("password_words.txt").read_text().split() if w]
+
+# Verifying against this when a user does not exist keeps the timing of a failed login the same.
+_DUMMY_HASH = _hasher.hash("harbour-timing-equaliser")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def child_friendly_password() -> str:
+    """Two short everyday words and a two-digit number, e.g. 'sunny-otter-42'."""
+    first, second = secrets.choice(_WORDS), secrets.choice(_WORDS)
+    return f"{first}-{second}-{secrets.randbelow(90) + 10}"

@@ -1,0 +1,11 @@
+"""Safeguarding leads' pages: school-wide coverage (and, later, pupils' requests to talk)."""
+
+from flask import Blueprint
+
+from ..access import guard_blueprint
+from ..models import Role
+
+bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
+guard_blueprint(bp, Role.SAFEGUARDING_LEAD)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,141 @@
+"""Fixtures in the flaskr shape: app, client, runner, auth — over a database built by the migrations.
+
+The database is chosen by one variable, HARBOUR_TEST_DATABASE_URL: unset, each test gets its own
+SQLite file (copied from one migrated template); set to a PostgreSQL URL, the schema is migrated once
+and every table is emptied between tests.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from course import create_app
+from course.config import PROJECT_ROOT
+from course.extensions import db
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+TEST_DATABASE_URL = os.environ.get("HARBOUR_TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+
+def _migrate(url: str) -> None:
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "CONTENT_ROOT": str(FIXTURE_CONTENT),
+                      "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """A database at the newest migration: a SQLite file to copy, or the PostgreSQL test database."""
+    if ON_POSTGRES:
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    template = tmp_path_factory.mktemp("template") / "harbour.sqlite"
+    _migrate(f"sqlite:///{template}")
+    return template
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")).scalars().all()
+        if tables:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_template, tmp_path):
+    if ON_POSTGRES:
+        _empty_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    copy = tmp_path / "harbour.sqlite"
+    shutil.copyfile(migrated_template, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def content_root():
+    """The real lesson content; a test can override this fixture to use tests/fixtures/content."""
+    return PROJECT_ROOT
+
+
+@pytest.fixture
+def app_config(database_url, content_root, tmp_path):
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "CONTENT_ROOT": str(content_root),
+            "SECRET_KEY": "test-secret", "SERVER_NAME": None}
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo school, as `flask demo` creates it."""
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(client, path: str) -> str:
+    page = client.get(path)
+    found = CSRF.search(page.get_data(as_text=True))
+    assert found, f"no CSRF token on {path} ({page.status_code})"
+    return found.group(1)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str, school_id: int | None = None, follow: bool = False):
+        data = {"username": username, "password": password, "csrf_token": csrf_from(self._client, "/login")}
+        if school_id is not None:
+            data["school"] = school_id
+        return self._client.post("/login", data=data, follow_redirects=follow)
+
+    def logout(self):
+        return self._client.post("/logout", data={"csrf_token": csrf_from(self._client, "/help/")})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def post_form(client, page: str, action: str | None = None, data: dict | None = None, **kwargs):
+    """Open a page like a browser would, then post its form with the page's CSRF token."""
+    fields = {"csrf_token": csrf_from(client, page), **(data or {})}
+    return client.post(action or page, data=fields, **kwargs)

@@ -1,0 +1,152 @@
+"""Lesson content as data: `flask content check`, and refusing to start on broken content."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course import create_app
+from course.config import PROJECT_ROOT
+from course.content import InvalidContent, load_library
+from course.content import library as library_module
+
+from .conftest import FIXTURE_CONTENT
+
+
+@pytest.fixture
+def broken(tmp_path):
+    """A copy of the fixture content to break, one way per test."""
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), start=1) if needle in line)
+
+
+def test_shipped_content_passes_the_check():
+    content, problems = load_library(PROJECT_ROOT)
+    assert problems == []
+    assert len(content.modules) >= 2 and all(m.quiz for m in content.modules.values())
+
+
+def test_content_check_command_passes_on_shipped_content(runner):
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 0, result.output
+    assert "Content OK" in result.output
+
+
+def test_missing_field(broken):
+    _edit(broken / "modules/pretending.md", "minutes: 10\n", "")
+    _, problems = load_library(broken)
+    assert [str(p) for p in problems] == ["modules/pretending.md:1: missing field 'minutes' in front matter"]
+
+
+def test_quiz_for_an_unknown_module(broken):
+    _edit(broken / "quizzes/pretending.toml", 'module = "pretending"', 'module = "no-such-module"')
+    _, problems = load_library(broken)
+    messages = [str(p) for p in problems]
+    assert "quizzes/pretending.toml:1: quiz for an unknown module 'no-such-module'" in messages
+
+
+def test_option_without_feedback(broken):
+    quiz = broken / "quizzes/pretending.toml"
+    line = _line_of(quiz, 'feedback = "Yes. A trusted adult can help."')
+    _edit(quiz, 'feedback = "Yes. A trusted adult can help."\n', "")
+    option_line = max(n for n, text in enumerate(quiz.read_text().splitlines(), start=1)
+                      if "[[questions.options]]" in text and n < line)
+    _, problems = load_library(broken)
+    assert [str(p) for p in problems] == [
+        f"quizzes/pretending.toml:{option_line}: question 'what-to-do': option 'tell' has no feedback"]
+
+
+def test_no_correct_option(broken):
+    quiz = broken / "quizzes/pretending.toml"
+    _edit(quiz, 'text = "Tell a trusted adult."\ncorrect = true', 'text = "Tell a trusted adult."')
+    question_line = _line_of(quiz, 'id = "what-to-do"') - 1
+    _, problems = load_library(broken)
+    assert [str(p) for p in problems] == [
+        f"quizzes/pretending.toml:{question_line}: question 'what-to-do': no correct option (mark one with correct = true)"]
+
+
+def test_unknown_block(broken):
+    module = broken / "modules/pretending.md"
+    _edit(module, "::: think", "::: ponder")
+    _, problems = load_library(broken)
+    line = _line_of(module, "::: ponder")
+    assert len(problems) == 1
+    assert str(problems[0]).startswith(f"modules/pretending.md:{line}: unknown block '::: ponder'")
+
+
+def test_unclosed_block_and_bad_token(broken):
+    module = broken / "modules/pretending.md"
+    _edit(module, "You can call {{service:helpline}}.\n:::", "You can call {{service:hotline}}.")
+    _, problems = load_library(broken)
+    messages = [p.message for p in problems]
+    assert any("never closed" in m for m in messages)
+    assert any("unknown service role 'hotline'" in m for m in messages)
+
+
+def test_broken_yaml_and_toml_name_their_line(broken):
+    _edit(broken / "modules/pretending.md", "minutes: 10", "minutes: [10")
+    _edit(broken / "quizzes/pretending.toml", "pass_mark = 70", "pass_mark = = 70")
+    _, problems = load_library(broken)
+    files = {p.file for p in problems}
+    assert files == {"modules/pretending.md", "quizzes/pretending.toml"}
+    assert all(p.line > 1 for p in problems), [str(p) for p in problems]
+
+
+def test_blaming_phrase_is_refused(broken):
+    _edit(broken / "modules/pretending.md", "Priya meets a new friend in a game.",
+          "Priya meets a new friend in a game. It was your own fault.")
+    _, problems = load_library(broken)
+    assert any("blaming phrase" in p.message for p in problems)
+
+
+def test_content_check_cli_prints_file_line_and_exits_1(broken):
+    _edit(broken / "modules/pretending.md", "minutes: 10\n", "")
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "content", "check"],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+                            env={"HARBOUR_CONTENT_ROOT": str(broken), "PATH": "/usr/bin:/bin",
+                                 "DATABASE_URL": f"sqlite:///{broken / 'x.sqlite'}", "SECRET_KEY": "x"})
+    assert result.returncode == 1
+    assert "modules/pretending.md:1: missing field 'minutes' in front matter" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_app_refuses_to_start_on_broken_content_with_the_same_messages(broken, capsys, database_url):
+    _edit(broken / "modules/pretending.md", "minutes: 10\n", "")
+    with pytest.raises(InvalidContent) as stopped:
+        create_app({"TESTING": True, "CONTENT_ROOT": str(broken), "SQLALCHEMY_DATABASE_URI": database_url})
+    assert stopped.value.code == 1
+    assert "modules/pretending.md:1: missing field 'minutes' in front matter" in capsys.readouterr().err
+
+
+def test_rendered_html_is_cached_by_content_hash(monkeypatch):
+    calls = []
+    real = library_module.parse_module
+    monkeypatch.setattr(library_module, "parse_module", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(library_module, "_parsed_cache", {})
+    load_library(FIXTURE_CONTENT)
+    load_library(FIXTURE_CONTENT)
+    assert len(calls) == 1
+
+
+def test_markdown_raw_html_is_escaped_and_teacher_notes_hidden_from_pupils(broken):
+    _edit(broken / "modules/pretending.md", "Priya meets a new friend in a game.",
+          "Priya meets a new friend. <script>alert(1)</script>")
+    content, problems = load_library(broken)
+    assert problems == []
+    page = content.get("pretending").pages[1]
+    assert "<script>" not in page.pupil_html and "&lt;script&gt;" in page.pupil_html
+    assert "Teacher only" not in page.pupil_html and "Teacher only" in page.staff_html
+    assert 'class="block block-scenario"' in page.pupil_html
