@@ -22,7 +22,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def ensure_environment(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (this file may be run by an older Python first)
         sys.exit("Harbour needs Python 3.11 or newer.")
     if not PYTHON.exists():
         print("Creating a virtual environment in .venv ...", flush=True)

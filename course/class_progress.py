@@ -38,8 +38,27 @@ class Grid:
     def pupil_assigned(self, pupil: User) -> int:
         return sum(1 for a in self.assignments if self.cell(pupil, a) is not None)
 
+    def rows(self) -> list[list[str]]:
+        """The grid as text, exactly as the page shows it: for the CSV export."""
+        labels = {"not_started": "Not started", "in_progress": "In progress", "completed": "Completed",
+                  "overdue": "Overdue"}
+        header = ["Pupil", *[a.module.title for a in self.assignments], "Completed"]
+        body = []
+        for pupil in self.pupils:
+            cells = []
+            for assignment in self.assignments:
+                cell = self.cell(pupil, assignment)
+                if cell is None:
+                    cells.append("Not set")
+                else:
+                    score = f" ({cell.best_score}%)" if cell.best_score is not None else ""
+                    cells.append(labels[cell.state] + score)
+            body.append([pupil.display_name, *cells, f"{self.pupil_completed(pupil)} of {self.pupil_assigned(pupil)}"])
+        totals = ["Completed", *[f"{self.completed_count(a)} of {self.assigned_count(a)}" for a in self.assignments], ""]
+        return [header, *body, totals]
 
-def class_grid(session: Session, school_class: SchoolClass, today: date) -> Grid:
+
+def class_grid(session: Session, school_class: SchoolClass, today: date, sort: str = "name") -> Grid:
     pupils = list(session.scalars(
         select(User).join(class_pupil, class_pupil.c.pupil_id == User.id)
         .where(class_pupil.c.class_id == school_class.id).order_by(User.display_name)))
@@ -66,4 +85,7 @@ def class_grid(session: Session, school_class: SchoolClass, today: date) -> Grid
             status = row.status if row else Status.NOT_STARTED
             grid.cells[(pupil.id, assignment.id)] = Cell(cell_state(status, assignment.due_date, today),
                                                           row.best_score if row else None)
+    if sort == "completion":
+        # Fewest completed first: the pupils to follow up are at the top.
+        grid.pupils.sort(key=lambda p: (grid.pupil_completed(p), p.display_name))
     return grid

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .content import load_library
 from .content_sync import library, module_ids, sync_modules
@@ -29,6 +29,7 @@ def content_check():
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Create the demo school (once): staff, two classes of pupils, progress and quiz attempts."""
     from .demo import create_demo_school, has_school

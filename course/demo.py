@@ -9,7 +9,18 @@ from sqlalchemy.orm import Session
 
 from .content import ContentLibrary
 from .directory import seed_help_services
-from .models import Assignment, AttemptAnswer, Progress, QuizAttempt, Role, School, SchoolClass, Status, User, utcnow
+from .models import (
+    Assignment,
+    AttemptAnswer,
+    Progress,
+    QuizAttempt,
+    Role,
+    School,
+    SchoolClass,
+    Status,
+    User,
+    utcnow,
+)
 from .rules.passwords import hash_password
 from .rules.progress import is_completed
 from .rules.scoring import mark_quiz
@@ -70,7 +81,7 @@ def create_demo_school(session: Session, content: ContentLibrary, module_ids: di
     shared_hash = hash_password("demo-pupil-" + str(rng.randrange(10**9)))
     teacher = accounts["teacher"]
     today = date.today()
-    names = [(f, l) for f in FIRST_NAMES for l in LAST_NAMES]
+    names = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
     rng.shuffle(names)
 
     for index, (class_name, year, slugs) in enumerate(CLASSES):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .content import ContentLibrary
 from .content.modules import ModuleContent
 from .content.quizzes import Option, Question
-from .models import AnswersShown, Assignment, AttemptAnswer, Progress, QuizAttempt, Status, User, utcnow
+from .models import AnswersShown, AttemptAnswer, Progress, QuizAttempt, Status, User, utcnow
 from .rules import progress as progress_rules
 from .rules.scoring import QuizResult
 from .scope import assignments_for_pupil

@@ -69,8 +69,8 @@ def database_url(migrated_template, tmp_path):
 
 @pytest.fixture
 def content_root():
-    """The real lesson content; a test can override this fixture to use tests/fixtures/content."""
-    return PROJECT_ROOT
+    """The real lesson content (or HARBOUR_CONTENT_ROOT's); a test can override this fixture."""
+    return Path(os.environ.get("HARBOUR_CONTENT_ROOT", PROJECT_ROOT))
 
 
 @pytest.fixture

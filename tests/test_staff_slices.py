@@ -48,7 +48,7 @@ def test_assigning_an_unknown_module_changes_nothing(demo, client, auth):
     response = post_form(client, f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/assign",
                          {"modules": ["no-such-module"], "answers_shown": "after_attempt"})
     assert response.status_code == 422
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert "not one of the options" in response.get_data(as_text=True)
     with demo.app_context():
         assert len(db.session.scalars(select(Assignment)).all()) == before
 

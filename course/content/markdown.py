@@ -64,18 +64,19 @@ def scan_blocks(lines: list[str], first_line: int = 1) -> tuple[list[BlockSpan],
             if open_block is None:
                 problems.append((number, "':::' closes a block that was never opened"))
             else:
-                spans.append(BlockSpan(open_block[0], open_block[1], number))
+                if open_block[0] in BLOCKS:
+                    spans.append(BlockSpan(open_block[0], open_block[1], number))
                 open_block = None
             continue
         opened = _OPEN.match(stripped)
         if opened:
             name = opened.group(1)
-            if name not in BLOCKS:
-                known = ", ".join(BLOCKS)
-                problems.append((number, f"unknown block '::: {name}' (known blocks: {known})"))
-            elif open_block is not None:
+            if open_block is not None:
                 problems.append((number, f"'::: {name}' opens inside '::: {open_block[0]}': blocks cannot be nested"))
             else:
+                if name not in BLOCKS:
+                    known = ", ".join(BLOCKS)
+                    problems.append((number, f"unknown block '::: {name}' (known blocks: {known})"))
                 open_block = (name, number)
         elif stripped.startswith(":::"):
             problems.append((number, f"'{stripped}' is not a block: write '::: name' alone on its line"))

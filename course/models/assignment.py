@@ -2,7 +2,6 @@
 
 import enum
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,9 +37,9 @@ class Assignment(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id", ondelete="CASCADE"))
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id"))
-    due_date: Mapped[Optional[date]]
+    due_date: Mapped[date | None]
     answers_shown: Mapped[str] = mapped_column(String(20), default=AnswersShown.AFTER_ATTEMPT)
-    set_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school_class: Mapped[SchoolClass] = relationship()

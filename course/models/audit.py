@@ -1,7 +1,6 @@
 """The append-only audit log of sensitive actions."""
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,12 +14,12 @@ class AuditEvent(db.Model):
     __table_args__ = (Index("ix_audit_school_time", "school_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[Optional[int]] = mapped_column(ForeignKey("school.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     # Kept when the actor's account is deleted: the id goes, the label as it was stays.
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     actor_label: Mapped[str] = mapped_column(String(160), default="")
     action: Mapped[str] = mapped_column(String(60))
     target_type: Mapped[str] = mapped_column(String(40), default="")
-    target_id: Mapped[Optional[int]]
+    target_id: Mapped[int | None]
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

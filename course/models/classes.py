@@ -1,7 +1,6 @@
 """Classes (a teaching group), with their teachers and pupils."""
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,8 +31,8 @@ class SchoolClass(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     name: Mapped[str] = mapped_column(String(80))
-    year_group: Mapped[Optional[int]]
-    archived_at: Mapped[Optional[datetime]]
+    year_group: Mapped[int | None]
+    archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     teachers: Mapped[list[User]] = relationship(secondary=class_teacher, order_by=User.display_name)

@@ -2,7 +2,6 @@
 
 import enum
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -43,7 +42,7 @@ class HelpRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
-    pupil_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    pupil_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     message: Mapped[str] = mapped_column(Text, default="")
     urgency: Mapped[str] = mapped_column(String(16), default=Urgency.NOT_SAID)
     urgency_rank: Mapped[int] = mapped_column(default=0)
@@ -51,7 +50,7 @@ class HelpRequest(db.Model):
     # Where the pupil asked from (help page, end of a lesson...), to give the DSL context.
     asked_from: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    first_read_at: Mapped[Optional[datetime]]
+    first_read_at: Mapped[datetime | None]
 
     events: Mapped[list["HelpRequestEvent"]] = relationship(order_by="HelpRequestEvent.id")
 
@@ -63,11 +62,11 @@ class HelpRequestEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id"), index=True)
-    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     # The author's name as it was, so the chronology survives the account.
     author_name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(16))  # "note" or "status"
     body: Mapped[str] = mapped_column(Text, default="")
-    from_status: Mapped[Optional[str]] = mapped_column(String(16))
-    to_status: Mapped[Optional[str]] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

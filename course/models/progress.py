@@ -2,7 +2,6 @@
 
 import enum
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -35,12 +34,12 @@ class Progress(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=Status.NOT_STARTED)
     # Page numbers (0-based) the pupil has read, sorted.
     pages_seen: Mapped[list[int]] = mapped_column(JSON, default=list)
-    best_score: Mapped[Optional[int]]
-    latest_score: Mapped[Optional[int]]
+    best_score: Mapped[int | None]
+    latest_score: Mapped[int | None]
     quiz_passed: Mapped[bool] = mapped_column(default=False)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    completed_at: Mapped[Optional[datetime]]
+    completed_at: Mapped[datetime | None]
 
 
 class QuizAttempt(db.Model):
@@ -62,7 +61,7 @@ class QuizAttempt(db.Model):
     correct_count: Mapped[int]
     question_count: Mapped[int]
     passed: Mapped[bool]
-    started_at: Mapped[Optional[datetime]]
+    started_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     answers: Mapped[list["AttemptAnswer"]] = relationship(

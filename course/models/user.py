@@ -3,7 +3,6 @@
 import enum
 import secrets
 from datetime import datetime
-from typing import Optional
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
@@ -47,16 +46,16 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(24))
     display_name: Mapped[str] = mapped_column(String(120))
     # Pupils only: the year group (7 for "Year 7"); staff leave it empty.
-    year_group: Mapped[Optional[int]]
+    year_group: Mapped[int | None]
     # The MIS's own id for a pupil (admission number), so a re-import finds the same pupil.
-    mis_id: Mapped[Optional[str]] = mapped_column(String(40))
+    mis_id: Mapped[str | None] = mapped_column(String(40))
     must_change_password: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     # Changing this token logs out every session of the user (logout, password change).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
-    left_at: Mapped[Optional[datetime]]
+    left_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_login_at: Mapped[Optional[datetime]]
+    last_login_at: Mapped[datetime | None]
 
     school: Mapped[School] = relationship()
 
@@ -83,6 +82,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.is_active_account and self.left_at is None
+
+    # UserMixin compares users by get_id(), which makes every unsaved user equal to every other
+    # ("None:None"). Rows are the same user only when they are the same object in the session.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
     def get_id(self) -> str:
         # The token makes old session cookies useless once it changes.

@@ -102,7 +102,7 @@ def submit_quiz(slug: str):
             missing = [str(i + 1) for i, q in enumerate(quiz_.questions) if not submitted[q.id]]
             # Answers left out are for the pupil to finish, not an error: show the form again, kept.
             return _render_quiz(assigned, submitted,
-                                f"Please answer every question. Still to answer: question {', '.join(missing)}.", 422)
+                                f"Please answer every question. Still to answer: question {', '.join(missing)}.", 400)
         result = mark_quiz(quiz_, submitted)
     except InvalidAnswers as error:
         raise bad_request(f"{error} Nothing was saved. Please go back to the quiz and choose again.") from None

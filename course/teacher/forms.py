@@ -1,8 +1,9 @@
 """Forms teachers fill in."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectMultipleField, SubmitField
-from wtforms.validators import DataRequired, Optional
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import AnswersShown
@@ -12,13 +13,55 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def pre_validate(self, form):
+        known = {value for value, _label in self.choices or []}
+        if any(value not in known for value in self.data or []):
+            raise ValidationError("That choice is not one of the options on the page. Nothing was changed.")
+
 
 class AssignForm(FlaskForm):
     modules = MultiCheckboxField("Modules", validators=[DataRequired("Choose at least one module.")])
     due_date = DateField("Due date (optional)", validators=[Optional()])
+    pupils = MultiCheckboxField("Only these pupils (optional)", coerce=int, validators=[Optional()])
     answers_shown = RadioField(
         "When pupils see the correct answers",
         choices=[(AnswersShown.AFTER_ATTEMPT.value, "Straight after each attempt (recommended: the feedback teaches)"),
                  (AnswersShown.AFTER_DUE_DATE.value, "After the due date (so answers cannot be passed around)")],
         default=AnswersShown.AFTER_ATTEMPT.value)
-    submit = SubmitField("Assign")
+
+
+class DueDateForm(FlaskForm):
+    due_date = DateField("New due date", validators=[Optional()])
+
+
+class ClassForm(FlaskForm):
+    name = StringField("Class name", validators=[DataRequired("Enter a name for the class."), Length(max=80)])
+    year_group = IntegerField("Year group (optional)", validators=[
+        Optional(), NumberRange(3, 13, "Use a school year from 3 to 13.")])
+
+
+class CoTeacherForm(FlaskForm):
+    teacher = SelectField("Teacher", coerce=int, validators=[DataRequired("Choose a teacher.")])
+
+
+class PupilForm(FlaskForm):
+    first_name = StringField("First name", validators=[DataRequired("Enter the pupil's first name."), Length(max=60)])
+    last_name = StringField("Last name or initial", validators=[
+        DataRequired("Enter the pupil's last name or initial."), Length(max=60)])
+    year_group = IntegerField("Year group", validators=[
+        DataRequired("Enter the year group, for example 8."), NumberRange(3, 13, "Use a school year from 3 to 13.")])
+    username = StringField("Username (optional: one is made for you)", validators=[
+        Optional(), Regexp(r"^[a-z0-9][a-z0-9._-]{1,39}$",
+                           message="Use 2 to 40 lower-case letters, digits, dots, hyphens or underscores.")])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", validators=[FileRequired("Choose the CSV file to import.")])
+    target = SelectField("Put the pupils into", coerce=int, validators=[Optional()])
+
+
+class ConfirmImportForm(FlaskForm):
+    """The checked file comes back with the confirmation, and is checked again before saving."""
+
+    csv_data = StringField(validators=[DataRequired()])
+    target = IntegerField(validators=[Optional()])
