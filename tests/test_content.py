@@ -150,3 +150,19 @@ def test_markdown_raw_html_is_escaped_and_teacher_notes_hidden_from_pupils(broke
     assert "<script>" not in page.pupil_html and "&lt;script&gt;" in page.pupil_html
     assert "Teacher only" not in page.pupil_html and "Teacher only" in page.staff_html
     assert 'class="block block-scenario"' in page.pupil_html
+
+
+def test_the_readme_example_module_and_quiz_are_valid(tmp_path):
+    """README's "Writing a module" example passes the same checks as the shipped content."""
+    import re
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    blocks = dict((kind, body) for kind, body in re.findall(r"```(markdown|toml)\n(.*?)```", readme, re.S)
+                  if "new-friend" in body)
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "quizzes").mkdir()
+    (tmp_path / "modules/new-friend.md").write_text(blocks["markdown"])
+    (tmp_path / "quizzes/new-friend.toml").write_text(blocks["toml"])
+    shutil.copytree(PROJECT_ROOT / "help_directory", tmp_path / "help_directory")
+    content, problems = load_library(tmp_path)
+    assert problems == [] and content.get("new-friend").page_count == 3

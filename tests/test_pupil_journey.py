@@ -137,3 +137,31 @@ def test_option_order_is_the_pupils_own_and_stable(demo, client, auth):
     first = pattern.findall(client.get("/lessons/people-online/quiz").get_data(as_text=True))
     again = pattern.findall(client.get("/lessons/people-online/quiz").get_data(as_text=True))
     assert first == again
+
+
+def test_every_module_of_the_course_can_be_assigned_and_completed(demo, client, auth):
+    from .conftest import post_form
+    from .factories import class_id
+
+    target = class_id(demo, "8A PSHE")
+    with demo.app_context():
+        modules = library().ordered()
+    auth.login("teacher", "harbour-teacher-demo")
+    response = post_form(client, f"/teach/classes/{target}", f"/teach/classes/{target}/assign",
+                         {"modules": [m.slug for m in modules], "answers_shown": "after_attempt"})
+    assert response.status_code == 302
+    auth.logout()
+    auth.login("sam", "sunny-otter-42")
+    token = csrf_from(client, "/lessons/")
+    for module in modules:
+        for number in range(1, module.page_count + 1):
+            assert client.get(f"/lessons/{module.slug}/page/{number}").status_code == 200
+            client.post(f"/lessons/{module.slug}/page/{number}", data={"csrf_token": token})
+        quiz = client.get(f"/lessons/{module.slug}/quiz").get_data(as_text=True)
+        client.post(f"/lessons/{module.slug}/quiz", data={"csrf_token": token, "form_token": _form_token(quiz),
+                                                          **_answers(module, right=True)})
+    with demo.app_context():
+        done = db.session.scalars(select(Progress).where(Progress.pupil_id == _sam(demo),
+                                                         Progress.status == "completed")).all()
+    assert len(done) == len(modules) == 8
+    assert client.get("/lessons/").get_data(as_text=True).count("Completed") == 8

@@ -1,0 +1,125 @@
+"""The course as it ships: structure, quizzes, help services, reading level and tone of every module."""
+
+import re
+
+import pytest
+import textstat
+
+from course.config import PROJECT_ROOT
+from course.content import load_library
+from course.content.library import blaming_phrases
+from course.content.tokens import SERVICE_ROLES, TOKEN
+
+CONTENT, PROBLEMS = load_library(PROJECT_ROOT)
+MODULES = CONTENT.ordered()
+IDS = [m.slug for m in MODULES]
+
+# Flesch-Kincaid grade the pupil text of each age band must not exceed.
+READING_LIMITS = {"8-11": 5, "11-14": 7, "11-17": 7, "14-17": 9}
+EXPECTED = {
+    "people-online": "8-11", "secrets-and-pressure": "8-11", "spotting-grooming": "11-14",
+    "pressure-to-share-images": "11-14", "where-to-go-for-help": "11-17", "online-blackmail": "14-17",
+    "supporting-a-friend": "14-17", "account-control": "11-17",
+}
+
+
+def plain_text(markdown: str) -> str:
+    """Pupil text as a reader meets it: tokens filled, block markers and Markdown syntax removed."""
+    text = TOKEN.sub(lambda m: "Childline" if m.group(1) == "service" else "your teacher", markdown)
+    text = re.sub(r"^:::.*$", "", text, flags=re.M)
+    text = re.sub(r"[*_#>`]|\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s*[-+]\s+|^\s*\d+\.\s+", "", text, flags=re.M)
+    return text
+
+
+def test_the_content_is_valid_and_complete():
+    assert PROBLEMS == []
+    assert {m.slug: m.age_band for m in MODULES} == EXPECTED
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_every_module_has_the_parts_a_safe_lesson_needs(module):
+    assert 4 <= module.page_count <= 7
+    blocks = [name for page in module.pages for name in page.blocks]
+    assert "content-note" in module.pages[0].blocks, "the first page warns the topic may feel difficult"
+    for needed in ("scenario", "think", "help", "teacher"):
+        assert needed in blocks, f"no ::: {needed} block"
+    last = module.pages[-1].pupil_text
+    assert "{{school:safeguarding_contact}}" in last and "{{service:" in last and "trusted adult" in last.lower(), \
+        "the closing page names a trusted adult, the school's safeguarding lead and the region's services"
+    assert module.framework.get("ukcis_strand") and module.framework.get("ukcis_age_band")
+    assert module.objectives
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_every_quiz_teaches_and_asks_where_to_get_help(module):
+    quiz = module.quiz
+    assert 6 <= len(quiz.questions) <= 10
+    assert any(q.asks_where_to_get_help for q in quiz.questions)
+    assert all(option.feedback.strip() for q in quiz.questions for option in q.options)
+    assert 50 <= quiz.pass_mark <= 80
+
+
+def test_the_course_uses_every_question_type():
+    types = {q.type for m in MODULES for q in m.quiz.questions}
+    assert types == {"single", "multiple", "true_false"}
+
+
+def _texts(module):
+    yield from (page.pupil_text for page in module.pages)
+    for question in module.quiz.questions:
+        yield question.prompt
+        for option in question.options:
+            yield option.text
+            yield option.feedback
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_services_are_named_through_the_directory_of_every_region(module):
+    roles = {m.group(2) for text in _texts(module) for m in TOKEN.finditer(text) if m.group(1) == "service"}
+    assert roles, "a lesson points to help services"
+    for region in CONTENT.regions.values():
+        offered = {role for s in region.services if s.audience == "pupil" for role in s.roles}
+        assert roles <= offered, f"{region.code} lacks {roles - offered}"
+    assert roles <= set(SERVICE_ROLES)
+    # No phone number written out: a school in another region would see the wrong one.
+    for text in _texts(module):
+        assert not re.search(r"\b\d{3,4}\s?\d{3,4}\b|\b999\b|\b911\b", text), text[:80]
+
+
+def test_every_region_has_a_dated_entry_for_every_role():
+    assert set(CONTENT.regions) >= {"uk", "ie", "us", "au"}
+    for region in CONTENT.regions.values():
+        for role in SERVICE_ROLES:
+            assert any(role in s.roles for s in region.services), (region.code, role)
+        assert all(s.last_checked for s in region.services)
+
+
+def test_reading_level_is_at_or_below_the_age_band(capsys):
+    scores = {}
+    for module in MODULES:
+        text = plain_text("\n".join(page.pupil_text for page in module.pages))
+        scores[module.slug] = textstat.flesch_kincaid_grade(text)
+    with capsys.disabled():
+        print("\nFlesch-Kincaid grade of pupil text (limit by age band):")
+        for module in MODULES:
+            print(f"  {module.slug:28} {module.age_band:6} {scores[module.slug]:5.1f}  (limit {READING_LIMITS[module.age_band]})")
+    for module in MODULES:
+        assert scores[module.slug] <= READING_LIMITS[module.age_band], module.slug
+
+
+def test_no_pupil_text_blames_the_pupil():
+    phrases = blaming_phrases()
+    assert len(phrases) >= 10
+    for module in MODULES:
+        for text in _texts(module):
+            lowered = " ".join(text.lower().replace("\u2019", "'").split())
+            for phrase in phrases:
+                assert phrase not in lowered, (module.slug, phrase)
+
+
+def test_lessons_talk_about_characters_not_the_pupil():
+    for module in MODULES:
+        for text in _texts(module):
+            assert "have you ever" not in text.lower(), module.slug
+            assert "stranger danger" not in text.lower(), module.slug
