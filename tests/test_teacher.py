@@ -74,7 +74,7 @@ def test_login_cards_for_a_whole_class_and_the_print_stylesheet(teacher, client)
     assert page.count('class="login-card"') == 25
     assert 'media="print"' in page
     css = client.get("/static/print.css").get_data(as_text=True)
-    assert "nth-child(8n)" in css and "grid-template-columns: 1fr 1fr" in css
+    assert "card-sheet" in css and "grid-template-columns: 1fr 1fr" in css and "repeat(4, 64mm)" in css
 
 
 def test_reset_a_pupils_password_is_audited_and_ends_their_session(teacher, client, app):
