@@ -44,6 +44,17 @@ def _expire_idle_sessions():
     return None
 
 
+# Pages a user who must choose a new password may still open.
+_OPEN_WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "help.help_page", "static"}
+
+
+def _require_new_password():
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in _OPEN_WHILE_CHANGING_PASSWORD):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -66,4 +77,5 @@ def register(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.before_request(_expire_idle_sessions)
+    app.before_request(_require_new_password)
     app.after_request(_security_headers)

@@ -103,6 +103,13 @@ def test_pupils_choose_a_password_at_first_login_only_if_the_school_says_so(teac
     password = re.search(r"<dt>Password</dt><dd><code>([^<]+)</code>", page).group(1)
     auth.logout()
     assert auth.login("sam", password).headers["Location"] == "/password"
+    # Until a new password is chosen, other pages lead back to the form (help stays open).
+    assert client.get("/lessons/").headers["Location"] == "/password"
+    assert client.get("/help/").status_code == 200
+    response = post_form(client, "/password", data={"current_password": password, "new_password": "my own secret words",
+                                                     "confirm": "my own secret words"})
+    assert response.headers["Location"] == "/"
+    assert client.get("/lessons/").status_code == 200
 
 
 def test_assign_to_chosen_pupils_only(teacher, client, auth):
