@@ -10,7 +10,7 @@ from .. import audit
 from ..class_progress import class_grid
 from ..content_sync import library, module_ids
 from ..extensions import db
-from ..models import Assignment, Role, SchoolClass, User, assignment_pupil, utcnow
+from ..models import Assignment, Role, SchoolClass, User, utcnow
 from ..scope import classes_for, visible_class
 from . import bp
 from .forms import AssignForm, ClassForm, CoTeacherForm, DueDateForm
@@ -167,8 +167,7 @@ def remove_assignment(class_id: int, assignment_id: int):
     school_class = class_or_404(class_id)
     assignment = _assignment_or_404(school_class, assignment_id)
     title = assignment.module.title
-    db.session.execute(assignment_pupil.delete().where(assignment_pupil.c.assignment_id == assignment.id))
-    db.session.delete(assignment)
+    db.session.delete(assignment)  # its chosen-pupil rows go with it; progress rows are the pupils' own
     audit.record(db.session, current_user, "assignment_removed", target_type="class", target_id=class_id, detail=title)
     db.session.commit()
     flash(f"{title} is no longer set for {school_class.name}. Pupils' progress in it is kept.", "success")
