@@ -1,11 +1,12 @@
 """Harbour: an online-safety course package for schools. `create_app` builds the web app."""
 
 import logging
+import sys
 from pathlib import Path
 
 from flask import Flask
 
-from . import config, db, errors, page_context, security
+from . import config, db, errors, page_context, request_log, security
 from .content.library import load_or_exit
 from .extensions import csrf, login_manager, migrate
 from .extensions import db as database
@@ -18,16 +19,38 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    refuse_unsafe_production(app)
+    configure_proxies(app)
     load_content(app)
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
     security.register(app)
     page_context.register(app)
+    request_log.register(app)
     register_commands(app)
     configure_logging(app)
     sync_content(app)
     return app
+
+
+def refuse_unsafe_production(app: Flask) -> None:
+    # In production (HARBOUR_PRODUCTION=1) an unsafe setting stops start-up with a message saying
+    # what to change, rather than running a school's data on, say, a guessable key.
+    problems = config.production_problems(app.config)
+    if problems:
+        for problem in problems:
+            print(f"Harbour will not start in production: {problem}", file=sys.stderr)
+        sys.exit(1)
+
+
+def configure_proxies(app: Flask) -> None:
+    # X-Forwarded-* headers can be forged by anyone unless exactly this many proxies set them.
+    proxies = app.config["HARBOUR_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
 
 
 def load_content(app: Flask) -> None:
@@ -45,13 +68,17 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .health import bp as health_bp
     from .help import bp as help_bp
     from .home import bp as home_bp
     from .pupil import bp as pupil_bp
     from .safeguarding import bp as safeguarding_bp
+    from .school_year_admin import bp as school_year_bp
+    from .setup import bp as setup_bp
     from .teacher import bp as teacher_bp
 
-    for blueprint in (home_bp, auth_bp, help_bp, pupil_bp, teacher_bp, safeguarding_bp, admin_bp):
+    for blueprint in (setup_bp, health_bp, home_bp, auth_bp, help_bp, pupil_bp, teacher_bp, safeguarding_bp,
+                      admin_bp, school_year_bp):
         app.register_blueprint(blueprint)
 
 
@@ -64,6 +91,7 @@ def register_commands(app: Flask) -> None:
 def configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        request_log.send_to_stdout()
 
 
 def sync_content(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Harbour's `flask` commands: content check, demo data."""
+"""Harbour's `flask` commands: content check, demo data, set-up, doctor, and the school year."""
 
 import sys
 from pathlib import Path
@@ -45,3 +45,10 @@ def demo_command():
 def register(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)
+
+    from .doctor import doctor_command
+    from .setup_commands import school_cli, setup_command
+    from .year_commands import retention_cli, year_cli
+
+    for command in (setup_command, school_cli, doctor_command, year_cli, retention_cli):
+        app.cli.add_command(command)

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 # Where lesson content lives: the repository's top-level folders, unless told otherwise.
@@ -15,14 +16,40 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        sys.exit(f"Harbour will not start: {name} must be a whole number, not {value!r}.")
+
+
+def secret_key_source() -> str:
+    """Where SECRET_KEY comes from: "environment", "file" (HARBOUR_SECRET_KEY_FILE) or "generated"."""
+    if os.environ.get("SECRET_KEY"):
+        return "environment"
+    if os.environ.get("HARBOUR_SECRET_KEY_FILE"):
+        return "file"
+    return "generated"
+
+
 def load_secret_key(instance_path: str) -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in the instance folder.
+    """SECRET_KEY from the environment or from the file HARBOUR_SECRET_KEY_FILE names; else one
+    generated once and kept in the instance folder.
 
     Keeping it in a file means every worker process of one installation shares the same key.
     """
     from_env = os.environ.get("SECRET_KEY")
     if from_env:
         return from_env
+    named_file = os.environ.get("HARBOUR_SECRET_KEY_FILE")
+    if named_file:
+        try:
+            return Path(named_file).read_text().strip()
+        except OSError as error:
+            sys.exit(f"Harbour will not start: cannot read HARBOUR_SECRET_KEY_FILE ({named_file}): {error.strerror}.")
     key_file = Path(instance_path) / "secret_key"
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
@@ -46,6 +73,10 @@ def from_environment(instance_path: str) -> dict:
         "HARBOUR_DEMO": _flag("HARBOUR_DEMO"),
         "HARBOUR_DEV": development,
         "HARBOUR_PRODUCTION": _flag("HARBOUR_PRODUCTION"),
+        "SECRET_KEY_SOURCE": secret_key_source(),
+        # How many app servers share the database (1: one machine), and how many proxies sit in front.
+        "HARBOUR_HOSTS": _int("HARBOUR_HOSTS", 1),
+        "HARBOUR_PROXIES": _int("HARBOUR_PROXIES", 0),
         "CONTENT_ROOT": os.environ.get("HARBOUR_CONTENT_ROOT", str(PROJECT_ROOT)),
         "REDIS_URL": os.environ.get("REDIS_URL"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
@@ -63,3 +94,34 @@ def from_environment(instance_path: str) -> dict:
         "PUPIL_SESSION_MINUTES": int(os.environ.get("HARBOUR_PUPIL_SESSION_MINUTES", "60")),
         "STAFF_SESSION_MINUTES": int(os.environ.get("HARBOUR_STAFF_SESSION_MINUTES", "30")),
     }
+
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def production_problems(config: dict) -> list[str]:
+    """Why this configuration is not safe to run in production; empty when it is (or when not in production)."""
+    if not config.get("HARBOUR_PRODUCTION"):
+        return []
+    problems = []
+    if config.get("HARBOUR_DEMO"):
+        problems.append("HARBOUR_DEMO is on: demo mode shows logins on the login page. Unset HARBOUR_DEMO.")
+    if config.get("HARBOUR_DEV"):
+        problems.append("HARBOUR_DEV (or FLASK_DEBUG) is on: cookies would be sent over plain http. Unset it.")
+    if not config.get("SESSION_COOKIE_SECURE"):
+        problems.append("Session cookies are not marked Secure. Unset HARBOUR_INSECURE_COOKIES and serve over HTTPS.")
+    if config.get("SECRET_KEY_SOURCE") == "generated":
+        problems.append("No SECRET_KEY: set SECRET_KEY, or HARBOUR_SECRET_KEY_FILE to a file holding it "
+                        "(make one with: python3 -c 'import secrets; print(secrets.token_hex(32))').")
+    elif len(config.get("SECRET_KEY") or "") < MIN_SECRET_KEY_LENGTH:
+        problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters. Use a long random one.")
+    hosts = config.get("HARBOUR_HOSTS", 1)
+    if hosts > 1 and str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        problems.append(f"HARBOUR_HOSTS is {hosts} but the database is SQLite, a file on one machine. "
+                        "Use PostgreSQL (DATABASE_URL=postgresql+psycopg://...) when several app servers share the load.")
+    if hosts > 1 and not config.get("REDIS_URL"):
+        problems.append(f"HARBOUR_HOSTS is {hosts} but REDIS_URL is not set: the login throttle must be shared "
+                        "by every app server.")
+    if hosts < 1 or config.get("HARBOUR_PROXIES", 0) < 0:
+        problems.append("HARBOUR_HOSTS must be 1 or more, and HARBOUR_PROXIES 0 or more.")
+    return problems

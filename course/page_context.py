@@ -43,7 +43,7 @@ NAVIGATION = {
     Role.PUPIL: [("pupil.my_lessons", "My lessons")],
     Role.TEACHER: [("teacher.classes", "My classes"), ("teacher.library", "Module library")],
     Role.SAFEGUARDING_LEAD: [("safeguarding.overview", "Overview"), ("teacher.library", "Module library")],
-    Role.ADMIN: [("admin.home", "Admin"), ("teacher.library", "Module library")],
+    Role.ADMIN: [("admin.home", "Admin"), ("school_year.page", "School year"), ("teacher.library", "Module library")],
 }
 
 

@@ -6,6 +6,7 @@ from .base import utcnow
 from .classes import SchoolClass, class_pupil, class_teacher
 from .help_request import HelpRequest, HelpRequestEvent, RequestStatus, Urgency
 from .help_service import HelpService
+from .leaver_summary import LeaverSummary
 from .login_failure import LoginFailure
 from .module import Module
 from .progress import AttemptAnswer, Progress, QuizAttempt, Status
@@ -15,6 +16,6 @@ from .user import STAFF_ROLES, Role, User
 __all__ = [
     "AnswersShown", "Assignment", "assignment_pupil", "AuditEvent", "utcnow", "SchoolClass",
     "class_pupil", "class_teacher", "HelpRequest", "HelpRequestEvent", "RequestStatus", "Urgency",
-    "HelpService", "LoginFailure", "Module", "AttemptAnswer", "Progress", "QuizAttempt", "Status",
+    "HelpService", "LeaverSummary", "LoginFailure", "Module", "AttemptAnswer", "Progress", "QuizAttempt", "Status",
     "School", "STAFF_ROLES", "Role", "User",
 ]

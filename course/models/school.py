@@ -20,4 +20,10 @@ class School(db.Model):
     safeguarding_contact: Mapped[str] = mapped_column(Text, default="")
     # Pupils choose their own password at first login only if the school turns this on.
     pupils_choose_password: Mapped[bool] = mapped_column(default=False)
+    # The last year group the school teaches: at year rollover, pupils in it become leavers.
+    final_year_group: Mapped[int] = mapped_column(default=13, server_default="13")
+    # How long leavers' data is kept: a number of days, or None for "to the end of the following
+    # term" (see course/school_year.py for how term dates are approximated).
+    leaver_retention_days: Mapped[int | None]
+    year_rolled_over_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

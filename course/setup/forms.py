@@ -1,0 +1,25 @@
+"""The first set-up form: the school, and its first admin."""
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class SetupForm(FlaskForm):
+    name = StringField("School name", validators=[DataRequired("Enter the school's name."), Length(max=200)])
+    region = SelectField("Region", validate_choice=False)
+    safeguarding_contact = TextAreaField(
+        "Who pupils can talk to at school",
+        validators=[DataRequired("Enter who pupils can talk to at school, and where to find them."),
+                    Length(max=500)])
+    admin_name = StringField("Your name", validators=[DataRequired("Enter the admin's name."), Length(max=120)],
+                             render_kw={"autocomplete": "name"})
+    admin_username = StringField("Username", validators=[DataRequired("Enter a username for the admin."),
+                                                         Length(max=80)],
+                                 render_kw={"autocomplete": "username", "autocapitalize": "none",
+                                            "spellcheck": "false"})
+    admin_password = PasswordField("Password", validators=[DataRequired("Enter a password."), Length(max=200)],
+                                   render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Password again", validators=[
+        DataRequired("Enter the password again."), EqualTo("admin_password", "The two passwords are not the same.")],
+        render_kw={"autocomplete": "new-password"})
