@@ -16,6 +16,11 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _stop(message: str) -> None:
+    print(f"Harbour will not start: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -23,7 +28,7 @@ def _int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        sys.exit(f"Harbour will not start: {name} must be a whole number, not {value!r}.")
+        _stop(f"{name} must be a whole number, not {value!r}.")
 
 
 def secret_key_source() -> str:
@@ -49,7 +54,7 @@ def load_secret_key(instance_path: str) -> str:
         try:
             return Path(named_file).read_text().strip()
         except OSError as error:
-            sys.exit(f"Harbour will not start: cannot read HARBOUR_SECRET_KEY_FILE ({named_file}): {error.strerror}.")
+            _stop(f"cannot read HARBOUR_SECRET_KEY_FILE ({named_file}): {error.strerror}.")
     key_file = Path(instance_path) / "secret_key"
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)

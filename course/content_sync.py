@@ -4,7 +4,7 @@ import logging
 
 from flask import current_app
 from sqlalchemy import inspect, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .content import ContentLibrary
 from .extensions import db
@@ -45,6 +45,11 @@ def sync_modules_if_ready() -> bool:
     except IntegrityError:
         # Another worker synced at the same moment; its rows are the same.
         db.session.rollback()
+    except OperationalError as error:
+        # The database is down: start anyway, so /health can say so and pages answer 503, not a crash loop.
+        log.warning("The database cannot be reached (%s): modules not synced.", type(error).__name__)
+        db.session.rollback()
+        return False
     finally:
         db.session.remove()
     return True
