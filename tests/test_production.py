@@ -95,10 +95,10 @@ def test_one_json_log_line_per_request_without_names_or_query(demo, client, auth
     auth.login("teacher", "harbour-teacher-demo")
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="harbour.request"):
-        client.get("/teacher/?search=Sam+Okafor")
+        client.get("/teach/?search=Sam+Okafor")
         client.get("/no-such-page")
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "harbour.request"]
-    assert [(line["path"], line["status"]) for line in lines] == [("/teacher/", 200), ("/no-such-page", 404)]
+    assert [(line["path"], line["status"]) for line in lines] == [("/teach/", 200), ("/no-such-page", 404)]
     assert set(lines[0]) == {"event", "method", "path", "status", "duration_ms", "user_id"}
     assert isinstance(lines[0]["user_id"], int) and lines[0]["duration_ms"] >= 0
     assert "Okafor" not in caplog.text and "Evans" not in caplog.text and "search" not in caplog.text

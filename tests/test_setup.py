@@ -19,7 +19,7 @@ def _count(app, model) -> int:
 
 
 def test_every_page_leads_to_setup_while_no_school_exists(client):
-    for path in ("/", "/login", "/teacher/", "/admin/"):
+    for path in ("/", "/login", "/teach/", "/admin/"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].endswith("/setup/"), path
     page = client.get("/setup/").get_data(as_text=True)
