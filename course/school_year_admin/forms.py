@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 
 class SettingsForm(FlaskForm):
@@ -15,9 +15,13 @@ class SettingsForm(FlaskForm):
     retention_days = IntegerField("Number of days", validators=[
         Optional(), NumberRange(1, 3650, "Use a number of days from 1 to 3650.")])
 
-    def validate_retention_days(self, field):
-        if self.retention.data == "days" and field.data is None and not field.errors:
-            raise ValidationError("Enter how many days to keep leavers' data.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() stops the field's own checks when it is empty, so the "days" choice is checked here.
+        if self.retention.data == "days" and self.retention_days.data is None and not self.retention_days.errors:
+            self.retention_days.errors = ["Enter how many days to keep leavers' data."]
+            valid = False
+        return valid
 
 
 class RolloverForm(FlaskForm):
