@@ -53,6 +53,7 @@ def check_database() -> list[Finding]:
         db.session.rollback()
         return [Finding("PROBLEM", "database", f"cannot connect ({type(error).__name__}): check DATABASE_URL "
                                                "and that the database server is running")]
+    db.session.rollback()  # end the transaction: on SQLite a command's transaction holds the write lock
     return [Finding("OK", "database", f"reachable ({db.engine.dialect.name})")]
 
 
@@ -61,8 +62,8 @@ def check_migrations() -> list[Finding]:
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
-    with db.engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
+    current = set(MigrationContext.configure(db.session.connection()).get_current_heads())
+    db.session.rollback()
     wanted = set(script.get_heads())
     if current == wanted:
         return [Finding("OK", "migrations", f"the schema is current ({', '.join(sorted(wanted))})")]
