@@ -113,4 +113,4 @@ def test_doctor_in_production_lists_what_would_stop_start_up(demo, monkeypatch):
                        HARBOUR_HOSTS=2)
     result = _doctor(demo)
     assert result.exit_code == 1
-    assert "PROBLEM  configuration: HARBOUR_HOSTS is 2 but the database is SQLite" in result.output
+    assert "PROBLEM  configuration: HARBOUR_HOSTS is 2 but REDIS_URL is not set" in result.output
