@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
+    from .audit_log import bp as audit_log_bp
     from .auth import bp as auth_bp
     from .help import bp as help_bp
     from .home import bp as home_bp
@@ -51,7 +52,8 @@ def register_blueprints(app: Flask) -> None:
     from .safeguarding import bp as safeguarding_bp
     from .teacher import bp as teacher_bp
 
-    for blueprint in (home_bp, auth_bp, help_bp, pupil_bp, teacher_bp, safeguarding_bp, admin_bp):
+    for blueprint in (home_bp, auth_bp, help_bp, pupil_bp, teacher_bp, safeguarding_bp, admin_bp,
+                      audit_log_bp):
         app.register_blueprint(blueprint)
 
 

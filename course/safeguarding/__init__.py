@@ -8,4 +8,4 @@ from ..models import Role
 bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
 guard_blueprint(bp, Role.SAFEGUARDING_LEAD)
 
-from . import routes, routes_requests  # noqa: E402,F401
+from . import routes, routes_directory, routes_requests  # noqa: E402,F401
