@@ -7,7 +7,18 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from course.extensions import db
-from course.models import Assignment, AuditEvent, HelpService, Module, Progress, Role, SchoolClass, Status, User, utcnow
+from course.models import (
+    Assignment,
+    AuditEvent,
+    HelpService,
+    Module,
+    Progress,
+    Role,
+    SchoolClass,
+    Status,
+    User,
+    utcnow,
+)
 
 from .factories import count_queries, make_class, make_user, user_id
 
@@ -61,7 +72,7 @@ def test_overdue_and_pupils_with_nothing_completed(demo, client, auth):
     auth.login(*DSL)
     html = client.get("/safeguarding/?year_group=9").get_data(as_text=True)
     assert "<strong>1</strong> overdue" in html
-    assert "/teach/pupils/%d\"" % newcomer in client.get("/safeguarding/pupils?state=overdue&year_group=9").get_data(as_text=True)
+    assert f"/teach/pupils/{newcomer}\"" in client.get("/safeguarding/pupils?state=overdue&year_group=9").get_data(as_text=True)
     assert "Nell Newcomer" in client.get("/safeguarding/pupils?state=none&year_group=9").get_data(as_text=True)
     # Year 9 has been set only one module: the others suited to its age show as never set.
     assert "Year 9</strong>:" in html

@@ -33,7 +33,8 @@ def _render_request(help_request: HelpRequest, note_form=None, status_form=None,
     status_form = status_form or StatusForm(formdata=None, to_status=(
         RequestStatus.CLOSED if help_request.status == RequestStatus.IN_PROGRESS else RequestStatus.IN_PROGRESS).value)
     return render_template("safeguarding/request.html", help_request=help_request,
-                           note_form=note_form or NoteForm(formdata=None), status_form=status_form), code
+                           note_form=note_form or NoteForm(formdata=None), status_form=status_form,
+                           status_labels={s.value: s.label for s in RequestStatus}), code
 
 
 @bp.get("/requests/<int:request_id>")
