@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
+    from .audit_log import bp as audit_log_bp
     from .auth import bp as auth_bp
     from .health import bp as health_bp
     from .help import bp as help_bp
@@ -78,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from .teacher import bp as teacher_bp
 
     for blueprint in (setup_bp, health_bp, home_bp, auth_bp, help_bp, pupil_bp, teacher_bp, safeguarding_bp,
-                      admin_bp, school_year_bp):
+                      admin_bp, school_year_bp, audit_log_bp):
         app.register_blueprint(blueprint)
 
 

@@ -42,9 +42,22 @@ def inline_text_filler():
 NAVIGATION = {
     Role.PUPIL: [("pupil.my_lessons", "My lessons")],
     Role.TEACHER: [("teacher.classes", "My classes"), ("teacher.library", "Module library")],
-    Role.SAFEGUARDING_LEAD: [("safeguarding.overview", "Overview"), ("teacher.library", "Module library")],
-    Role.ADMIN: [("admin.home", "Admin"), ("school_year.page", "School year"), ("teacher.library", "Module library")],
+    Role.SAFEGUARDING_LEAD: [("safeguarding.overview", "Overview"), ("safeguarding.requests", "Requests to talk"),
+                             ("safeguarding.directory", "Help directory"), ("audit_log.search", "Audit log"),
+                             ("teacher.library", "Module library")],
+    Role.ADMIN: [("admin.home", "Staff"), ("admin.settings", "School settings"), ("school_year.page", "School year"),
+                 ("audit_log.search", "Audit log"), ("teacher.library", "Module library")],
 }
+
+
+def _with_unread_count(endpoint: str, label: str) -> str:
+    """Safeguarding leads see, on every page, how many requests to talk nobody has opened yet."""
+    if endpoint != "safeguarding.requests" or current_user.role != Role.SAFEGUARDING_LEAD:
+        return label
+    from .help_requests import unread_count
+
+    unread = unread_count(db.session, current_user)
+    return f"{label} ({unread} new)" if unread else label
 
 
 def register(app: Flask) -> None:
@@ -52,7 +65,8 @@ def register(app: Flask) -> None:
     def inject():
         navigation = []
         if current_user.is_authenticated:
-            navigation = [(endpoint, label) for endpoint, label in NAVIGATION[Role(current_user.role)]
+            navigation = [(endpoint, _with_unread_count(endpoint, label))
+                          for endpoint, label in NAVIGATION[Role(current_user.role)]
                           if endpoint in current_app.view_functions]
         return {
             "quick_exit_url": current_app.config["QUICK_EXIT_URL"],

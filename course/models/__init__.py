@@ -1,5 +1,6 @@
 """Harbour's data model: every record belongs to a school."""
 
+from .append_only import AppendOnlyError
 from .assignment import AnswersShown, Assignment, assignment_pupil
 from .audit import AuditEvent
 from .base import utcnow
@@ -14,7 +15,7 @@ from .school import School
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
-    "AnswersShown", "Assignment", "assignment_pupil", "AuditEvent", "utcnow", "SchoolClass",
+    "AppendOnlyError", "AnswersShown", "Assignment", "assignment_pupil", "AuditEvent", "utcnow", "SchoolClass",
     "class_pupil", "class_teacher", "HelpRequest", "HelpRequestEvent", "RequestStatus", "Urgency",
     "HelpService", "LeaverSummary", "LoginFailure", "Module", "AttemptAnswer", "Progress", "QuizAttempt", "Status",
     "School", "STAFF_ROLES", "Role", "User",

@@ -11,7 +11,8 @@ from .base import utcnow
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_school_time", "school_id", "created_at"),)
+    __table_args__ = (Index("ix_audit_school_time", "school_id", "created_at"),
+                      Index("ix_audit_school_action", "school_id", "action"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))

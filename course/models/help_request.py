@@ -53,6 +53,15 @@ class HelpRequest(db.Model):
     first_read_at: Mapped[datetime | None]
 
     events: Mapped[list["HelpRequestEvent"]] = relationship(order_by="HelpRequestEvent.id")
+    pupil: Mapped["User | None"] = relationship()  # noqa: F821 (registered in course.models)
+
+    @property
+    def status_enum(self) -> RequestStatus:
+        return RequestStatus(self.status)
+
+    @property
+    def urgency_enum(self) -> Urgency:
+        return Urgency(self.urgency)
 
 
 class HelpRequestEvent(db.Model):

@@ -49,6 +49,8 @@ class User(UserMixin, db.Model):
     year_group: Mapped[int | None]
     # The MIS's own id for a pupil (admission number), so a re-import finds the same pupil.
     mis_id: Mapped[str | None] = mapped_column(String(40))
+    # Staff only, optional: where a safeguarding lead is told that a new request to talk is waiting.
+    email: Mapped[str | None] = mapped_column(String(254))
     must_change_password: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     # Changing this token logs out every session of the user (logout, password change).

@@ -28,3 +28,13 @@ def child_friendly_password() -> str:
     """Two short everyday words and a two-digit number, e.g. 'sunny-otter-42'."""
     first, second = secrets.choice(_WORDS), secrets.choice(_WORDS)
     return f"{first}-{second}-{secrets.randbelow(90) + 10}"
+
+
+STAFF_PASSWORD_MIN_LENGTH = 12
+
+
+def staff_password_problem(password: str) -> str | None:
+    """Why a staff password will not do, in words for the person choosing it; None when it is fine."""
+    if len(password or "") < STAFF_PASSWORD_MIN_LENGTH:
+        return f"Use at least {STAFF_PASSWORD_MIN_LENGTH} characters: a few unrelated words make a strong password."
+    return None

@@ -1,4 +1,4 @@
-"""Safeguarding leads' pages: school-wide coverage (and, later, pupils' requests to talk)."""
+"""Safeguarding leads' pages: school-wide coverage, pupils' requests to talk, the help directory."""
 
 from flask import Blueprint
 
@@ -8,4 +8,4 @@ from ..models import Role
 bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
 guard_blueprint(bp, Role.SAFEGUARDING_LEAD)
 
-from . import routes  # noqa: E402,F401
+from . import routes, routes_directory, routes_requests  # noqa: E402,F401

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0003_school_year'
-down_revision = '0001'
+down_revision = '0002_safeguarding'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,11 @@
+"""The audit log page: safeguarding leads and admins search their school's audit events."""
+
+from flask import Blueprint
+
+from ..access import guard_blueprint
+from ..models import Role
+
+bp = Blueprint("audit_log", __name__, url_prefix="/audit")
+guard_blueprint(bp, Role.SAFEGUARDING_LEAD, Role.ADMIN)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,37 @@
+"""Forms safeguarding leads fill in."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..help_requests import NOTE_LIMIT
+from ..models import RequestStatus
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Add a note to the chronology", validators=[
+        DataRequired("Write the note before saving it."),
+        Length(max=NOTE_LIMIT, message=f"Please keep a note under {NOTE_LIMIT} characters, or add it in two parts.")])
+
+
+class StatusForm(FlaskForm):
+    to_status = SelectField("Change the status to", choices=[(s.value, s.label) for s in RequestStatus])
+    reason = TextAreaField("Why (optional, added to the chronology)", validators=[
+        Optional(), Length(max=NOTE_LIMIT, message=f"Please keep the reason under {NOTE_LIMIT} characters.")])
+
+
+def _http_url(_form, field):
+    if field.data and not field.data.startswith(("https://", "http://")):
+        raise ValidationError("Start the web address with https://")
+
+
+class HelpServiceForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the service's name."), Length(max=160)])
+    for_whom = StringField("Who it is for", validators=[Optional(), Length(max=200)])
+    description = TextAreaField("What it does", validators=[Optional(), Length(max=2000)])
+    phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
+    text_number = StringField("Text number", validators=[Optional(), Length(max=40)])
+    url = StringField("Web address", validators=[Optional(), Length(max=300), _http_url])
+    hours = StringField("Opening hours", validators=[Optional(), Length(max=120)])
+    last_checked = DateField("Last checked", validators=[DataRequired("Enter the date you last checked this entry.")])
+    checked_today = BooleanField("I have checked this entry today")
