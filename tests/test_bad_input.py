@@ -97,7 +97,7 @@ def test_missing_csrf_token_gets_a_friendly_page(sam, client):
     assert 'href="/lessons/"' in html
 
 
-def test_server_error_page_is_calm_and_keeps_help(app, client):
+def test_server_error_page_is_calm_and_keeps_help(app, demo, client):
     @app.get("/boom-test")
     def boom():
         raise RuntimeError("boom")

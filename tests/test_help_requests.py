@@ -248,14 +248,25 @@ def smtp_server():
 
     inbox = _Inbox()
     loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(loop.create_server(lambda: SMTP(inbox), "127.0.0.1", 0))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    started = threading.Event()
+    servers = []
+
+    def serve():
+        # The server gets its own thread and loop: a browser test may leave an
+        # event loop running in the main thread, and asyncio allows one per thread.
+        asyncio.set_event_loop(loop)
+        servers.append(loop.run_until_complete(loop.create_server(lambda: SMTP(inbox), "127.0.0.1", 0)))
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    inbox.port = server.sockets[0].getsockname()[1]
+    assert started.wait(timeout=10), "the test SMTP server did not start"
+    inbox.port = servers[0].sockets[0].getsockname()[1]
     yield inbox
     loop.call_soon_threadsafe(loop.stop)
     thread.join(timeout=5)
-    server.close()
+    servers[0].close()
     loop.close()
 
 
