@@ -3,6 +3,7 @@
 
     python3 dev.py run    install, migrate, and start Harbour with demo data at http://127.0.0.1:5000
     python3 dev.py test   install, then run the whole test suite (extra arguments go to pytest)
+    python3 dev.py bench  install, then run the benchmark (bench/run.py; e.g. --engine sqlite --quick)
 
 Both make a virtual environment in .venv and install Harbour into it; they reinstall only when
 pyproject.toml changes.
@@ -68,6 +69,9 @@ def main() -> int:
         return 0
     if command == "test":
         return test(sys.argv[2:])
+    if command == "bench":
+        ensure_environment("")
+        return subprocess.run([str(PYTHON), "-m", "bench.run", *sys.argv[2:]], cwd=ROOT).returncode
     print(__doc__)
     return 2
 

@@ -1,0 +1,56 @@
+"""The benchmark's scripts still run: a tiny school is generated and every page measured in-process.
+
+Also a guard the benchmark found worth keeping: no page's SQL query count grows with the school.
+"""
+
+import logging
+
+import pytest
+
+from bench.generate import bench_app, generate
+from bench.queries import measure_pages
+from bench.run import format_table
+from bench.sessions import page_requests
+from course.extensions import db
+
+
+def _measure(tmp_path, pupils: int, classes: int) -> dict:
+    url = f"sqlite:///{tmp_path / f'bench-{pupils}.sqlite'}"
+    facts = generate(url, [("Smoke School", pupils, classes)])
+    assert facts[0].pupils == pupils and len(facts[0].pupil_ids) == pupils
+    app = bench_app(url)
+    measured = measure_pages(app, page_requests(app, facts[0], 9), timings=1)
+    with app.app_context():
+        db.engine.dispose()
+    return measured
+
+
+@pytest.fixture
+def quiet_request_log():
+    log = logging.getLogger("harbour.request")
+    log.disabled = True
+    yield
+    log.disabled = False
+
+
+def test_bench_pages_answer_and_query_counts_do_not_grow_with_the_school(tmp_path, quiet_request_log):
+    small, large = _measure(tmp_path, 12, 2), _measure(tmp_path, 60, 6)
+    assert set(small) == {"lesson page", "my lessons", "quiz submit", "class grid (teacher)", "school overview (DSL)"}
+    for name, page in large.items():
+        assert page["status"] == (302 if name == "quiz submit" else 200), name
+        assert page["queries"] > 0
+        assert page["queries"] == small[name]["queries"], f"{name}: {small[name]['queries']} -> {page['queries']}"
+
+
+def test_bench_table_names_every_page_and_the_spike():
+    page = {"rps": 100.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "errors": 0}
+    queries = {"lesson page": {"queries": 6, "server_ms": 3.0}, "school overview (DSL)": {"queries": 12, "server_ms": 90}}
+    result = {"engine": "sqlite", "pupils": 2000, "schools": 1, "cpus": 2, "connections": 32, "seconds_per_page": 10,
+              "pages": {"hello world (bare Flask)": {**page, "rps": 400.0}, "lesson page": page},
+              "queries": {200: queries, 2000: queries}, "overview_in_database_ms": 95,
+              "spike": {"sent": 300, "spread_s": 5, "acknowledged": 300, "errors": 0, "rows": 300, "p50_ms": 20,
+                        "p99_ms": 80, "elapsed_s": 5.1},
+              "worker_rss_mb": [80.0], "hello_worker_rss_mb": [30.0]}
+    table = format_table(result)
+    assert "| lesson page | 100 | 1.0 | 2.0 | 3.0 | 0 | 25% | 6 | 6 |" in table
+    assert "300 acknowledged, 0 errors, 300 new attempt rows (lost: 0)" in table
