@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select
 
 from course.models import QuizAttempt
+from course.runtime import tune_garbage_collector
 
 from .generate import bench_app, generate, trust_schools
 from .queries import measure_pages
@@ -148,6 +149,7 @@ def query_counts(engine: str, work: Path) -> dict:
         url = database_url(engine, f"q{pupils}", work)
         facts = generate(url, [("Query Count School", pupils, classes)])
         app = bench_app(url)
+        tune_garbage_collector()
         counts[pupils] = measure_pages(app, page_requests(app, facts[0], 12))
         _dispose(app)
     return counts
@@ -179,6 +181,7 @@ def run_engine(engine: str, quick: bool) -> dict:
               "seconds_per_page": seconds, "cpus": os.cpu_count()}
     print(f"   {result['pupils']} pupils in {result['schools']} school(s) in {result['generate_s']} s", flush=True)
     app = bench_app(url)
+    tune_garbage_collector()  # as deploy/gunicorn.conf.py does in each worker
     overview = measure_pages(app, {k: v for k, v in page_requests(app, facts[0], 8).items() if "overview" in k})
     result["overview_in_database_ms"] = overview["school overview (DSL)"]["server_ms"]
     _dispose(app)

@@ -33,3 +33,10 @@ access_log_format = '{"event":"access","method":"%(m)s","path":"%(U)s","status":
 # Which proxies may set X-Forwarded-Proto for gunicorn itself; Harbour reads the other forwarded
 # headers only when HARBOUR_PROXIES says how many proxies sit in front (see README, Deploying).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    # Once the app is loaded in the worker: see course/runtime.py (half the overview's time was the GC).
+    from course.runtime import tune_garbage_collector
+
+    tune_garbage_collector()
