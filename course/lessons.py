@@ -86,11 +86,15 @@ def record_page_seen(session: Session, pupil: User, assigned: AssignedModule, pa
 
 
 def record_attempt(session: Session, pupil: User, assigned: AssignedModule, result: QuizResult,
-                   form_token: str, content_hash: str, started_at: datetime | None) -> QuizAttempt:
-    """Store one attempt per quiz form; a repeated form returns the attempt already stored."""
+                   form_token: str, content_hash: str, started_at: datetime | None) -> int:
+    """Store one attempt per quiz form and return its id; a repeated form returns the id already stored.
+
+    The id is read before the commit: afterwards the object is expired, and reading it would start a
+    second transaction (on SQLite a second write lock) just to learn a number we already had.
+    """
     existing = find_attempt_by_token(session, pupil, form_token)
     if existing is not None:
-        return existing
+        return existing.id
     attempt = QuizAttempt(
         school_id=pupil.school_id, pupil_id=pupil.id, module_id=assigned.module_id, form_token=form_token,
         content_hash=content_hash, score=result.score, correct_count=result.correct_count,
@@ -102,6 +106,8 @@ def record_attempt(session: Session, pupil: User, assigned: AssignedModule, resu
     progress = progress_for(session, pupil, assigned.module_id)
     progress_rules.record_attempt(progress, result, assigned.content.page_count, utcnow())
     try:
+        session.flush()
+        attempt_id = attempt.id
         session.commit()
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.
@@ -109,8 +115,8 @@ def record_attempt(session: Session, pupil: User, assigned: AssignedModule, resu
         existing = find_attempt_by_token(session, pupil, form_token)
         if existing is None:
             raise
-        return existing
-    return attempt
+        return existing.id
+    return attempt_id
 
 
 def find_attempt_by_token(session: Session, pupil: User, form_token: str) -> QuizAttempt | None:

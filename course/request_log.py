@@ -10,7 +10,7 @@ import sys
 import time
 
 from flask import Flask, g, request
-from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
 
 log = logging.getLogger("harbour.request")
 
@@ -19,13 +19,18 @@ def _start():
     g.harbour_request_started = time.perf_counter()
 
 
+def _user_id_without_loading() -> int | None:
+    # The user Flask-Login loaded for this request (if any), read from its identity key: after a commit
+    # the object is expired, and `current_user.id` would query the database again just for the log line.
+    user = g.get("_login_user")
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    return state.identity[0] if state is not None and state.identity else None
+
+
 def _record(response):
     started = g.pop("harbour_request_started", None)
     duration_ms = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
-    try:
-        user_id = current_user.id if current_user.is_authenticated else None
-    except Exception:  # the database may be the fault being logged; the line still goes out
-        user_id = None
+    user_id = _user_id_without_loading()
     log.info(json.dumps({
         "event": "request", "method": request.method, "path": request.path, "status": response.status_code,
         "duration_ms": duration_ms, "user_id": user_id,

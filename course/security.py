@@ -5,6 +5,7 @@ import time
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
 from .models import User
@@ -21,7 +22,8 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = db.session.scalars(select(User).where(User.id == int(raw_id))).first()
+    # The school comes in the same query: every page shows something of it (help directory, name).
+    user = db.session.scalars(select(User).options(joinedload(User.school)).where(User.id == int(raw_id))).first()
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user

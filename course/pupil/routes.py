@@ -106,9 +106,9 @@ def submit_quiz(slug: str):
         result = mark_quiz(quiz_, submitted)
     except InvalidAnswers as error:
         raise bad_request(f"{error} Nothing was saved. Please go back to the quiz and choose again.") from None
-    attempt = lessons.record_attempt(db.session, current_user, assigned, result, form_key,
-                                     library().content_hash(slug), opened_at)
-    return redirect(url_for("pupil.result", slug=slug, attempt_id=attempt.id))
+    attempt_id = lessons.record_attempt(db.session, current_user, assigned, result, form_key,
+                                        library().content_hash(slug), opened_at)
+    return redirect(url_for("pupil.result", slug=slug, attempt_id=attempt_id))
 
 
 @bp.get("/<slug>/attempts/<int:attempt_id>")
