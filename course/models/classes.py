@@ -13,7 +13,7 @@ class_teacher = Table(
     "class_teacher",
     db.metadata,
     Column("class_id", ForeignKey("school_class.id", ondelete="CASCADE"), primary_key=True),
-    Column("teacher_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("teacher_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 class_pupil = Table(

@@ -38,7 +38,8 @@ class RequestStatus(enum.StrEnum):
 
 class HelpRequest(db.Model):
     __tablename__ = "help_request"
-    __table_args__ = (Index("ix_help_request_school_status", "school_id", "status"),)
+    __table_args__ = (Index("ix_help_request_school_status", "school_id", "status"),
+                      Index("ix_help_request_pupil_time", "pupil_id", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))

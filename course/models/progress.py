@@ -25,6 +25,7 @@ class Progress(db.Model):
     __table_args__ = (
         UniqueConstraint("pupil_id", "module_id", name="uq_progress_pupil_module"),
         Index("ix_progress_school_module", "school_id", "module_id"),
+        Index("ix_progress_school_status", "school_id", "status", "pupil_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
