@@ -23,7 +23,10 @@ def _user_id_without_loading() -> int | None:
     # The user Flask-Login loaded for this request (if any), read from its identity key: after a commit
     # the object is expired, and `current_user.id` would query the database again just for the log line.
     user = g.get("_login_user")
-    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    try:
+        state = sa_inspect(user, raiseerr=False) if user is not None else None
+    except Exception:  # e.g. login_user(current_user) leaves a proxy to itself; the line still goes out
+        return None
     return state.identity[0] if state is not None and state.identity else None
 
 
