@@ -61,6 +61,7 @@ def page_requests(app, facts, count: int) -> dict[str, list[BenchRequest]]:
     pages = {
         "lesson page": [BenchRequest("GET", f"/lessons/{slug}/page/{1 + n % 2}", pupil_sessions[p][0])
                         for n, p in enumerate(pupils)],
+        "quiz page": [BenchRequest("GET", f"/lessons/{slug}/quiz", pupil_sessions[p][0]) for p in pupils],
         "my lessons": [BenchRequest("GET", "/lessons/", pupil_sessions[p][0]) for p in pupils],
         "quiz submit": [BenchRequest("POST", f"/lessons/{slug}/quiz", pupil_sessions[p][0],
                                      quiz_body(app, p, slug, pupil_sessions[p][1])) for p in pupils],

@@ -35,7 +35,7 @@ def quiet_request_log():
 
 def test_bench_pages_answer_and_query_counts_do_not_grow_with_the_school(tmp_path, quiet_request_log):
     small, large = _measure(tmp_path, 12, 2), _measure(tmp_path, 60, 6)
-    assert set(small) == {"lesson page", "my lessons", "quiz submit", "class grid (teacher)", "school overview (DSL)"}
+    assert set(small) == {"lesson page", "quiz page", "my lessons", "quiz submit", "class grid (teacher)", "school overview (DSL)"}
     for name, page in large.items():
         assert page["status"] == (302 if name == "quiz submit" else 200), name
         assert page["queries"] > 0

@@ -1,5 +1,6 @@
 """Markdown to HTML for lessons: raw HTML off, `:::` blocks for help, stories, prompts and notes."""
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -97,5 +98,8 @@ def render(text: str) -> str:
     return MARKDOWN.render(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def render_inline(text: str) -> str:
+    # Quiz questions, options and explanations are rendered on every quiz and result page, from
+    # content that does not change while the app runs: render each text once.
     return MARKDOWN.renderInline(text)
