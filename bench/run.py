@@ -121,8 +121,11 @@ def load_test(engine: str, url: str, facts, work: Path, seconds: int, pupils_log
         hello_file = work / "hello.tsv"
         hello_file.write_text("GET\t/\tnone\t\n")
         results["pages"]["hello world (bare Flask)"] = wrk("http://127.0.0.1:8811", hello_file, seconds)
-        for n, (name, requests) in enumerate(pages.items()):
-            file = write_requests(work / f"page-{n}.tsv", requests)
+        files = {name: write_requests(work / f"page-{n}.tsv", requests) for n, (name, requests) in enumerate(pages.items())}
+        for file in files.values():  # warm-up, not recorded: each worker loads its templates and caches
+            wrk("http://127.0.0.1:8810", file, 1)
+        time.sleep(PAUSE_S)
+        for name, file in files.items():
             results["pages"][name] = wrk("http://127.0.0.1:8810", file, seconds)
             time.sleep(PAUSE_S)  # let the workers finish what wrk left queued
         spike_pupils = facts.pupil_ids[-300:]
