@@ -5,13 +5,15 @@ minutes. Every pupil shares one argon2 hash, made once: hashing is slow on purpo
 logs pupils in with pre-made session cookies, not passwords.
 """
 
+import enum
+import json
 import random
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import JSON, create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from course import create_app
@@ -172,12 +174,35 @@ def add_school(session, ids: Ids, name: str, pupils: int, classes: int, rng: ran
             progress_rows.append(row)
 
     for model, rows in ((User, users), (SchoolClass, class_rows), (class_teacher, teacher_links),
-                        (class_pupil, pupil_links), (Assignment, assignment_rows), (Progress, progress_rows),
-                        (QuizAttempt, attempt_rows), (AttemptAnswer, answer_rows)):
-        for start in range(0, len(rows), 5000):
-            session.execute(insert(model), rows[start:start + 5000])
+                        (class_pupil, pupil_links), (Assignment, assignment_rows)):
+        _insert(session, model, rows)
+    for model, rows in ((Progress, progress_rows), (QuizAttempt, attempt_rows), (AttemptAnswer, answer_rows)):
+        (_copy if db.engine.dialect.name == "postgresql" else _insert)(session, model, rows)
     session.flush()
     return facts
+
+
+def _insert(session, model, rows: list[dict]) -> None:
+    """executemany, 5,000 rows at a time (column defaults filled in by SQLAlchemy)."""
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(model), rows[start:start + 5000])
+
+
+def _copy(session, model, rows: list[dict]) -> None:
+    """PostgreSQL COPY for the big tables, whose rows here name every column that has no default;
+    a column some rows leave out is NULL in those rows."""
+    if not rows:
+        return
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    table = model.__table__
+    is_json = {name: isinstance(table.c[name].type, JSON) for name in columns}
+    session.flush()
+    driver = session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if is_json[c] and c in row
+                            else (str(row[c]) if isinstance(row.get(c), enum.Enum) else row.get(c)) for c in columns])
 
 
 def _attempts(ids, rng, progress, module, content_hash, attempt_rows, answer_rows, now) -> None:
@@ -244,6 +269,8 @@ def trust_schools(total_pupils: int = 30_000, schools: int = 20, main_pupils: in
     each = (total_pupils - main_pupils) // others
     rows = [("Harbour Bench Academy", main_pupils, 70)]
     rows += [(f"Trust School {n + 2:02d}", each, max(7, each // 29)) for n in range(others)]
+    name, pupils, classes = rows[-1]
+    rows[-1] = (name, pupils + total_pupils - sum(r[1] for r in rows), classes)  # the remainder, so the total is exact
     return rows
 
 
