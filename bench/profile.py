@@ -4,7 +4,6 @@ Generates a school in a temporary SQLite file (or DATABASE_URL's bench_* databas
 where the time of 200 requests to the page goes.
 """
 
-import logging
 import sys
 import tempfile
 from pathlib import Path
@@ -14,14 +13,14 @@ from pyinstrument import Profiler
 from course.runtime import tune_garbage_collector
 
 from .generate import bench_app, generate
-from .queries import send
+from .queries import quiet_request_log, send
 from .sessions import page_requests
 
 
 def main() -> None:
     page = sys.argv[1] if len(sys.argv) > 1 else "lesson page"
     pupils = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
-    logging.getLogger("harbour.request").disabled = True
+    quiet_request_log()
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='harbour-profile-')) / 'profile.sqlite'}"
     facts = generate(url, [("Profile School", pupils, 70 if pupils >= 700 else 7)])
     app = bench_app(url)

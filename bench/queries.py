@@ -1,5 +1,6 @@
 """In-process measurements with Flask's test client: SQL queries per page, and server time per page."""
 
+import logging
 import statistics
 import time
 
@@ -8,6 +9,14 @@ from sqlalchemy import event
 from course.extensions import db
 
 from .sessions import USER_AGENT, BenchRequest
+
+
+def quiet_request_log() -> None:
+    """In-process requests write no JSON log line each (Harbour adds its stdout handler only if none is set)."""
+    log = logging.getLogger("harbour.request")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+    log.propagate = False
 
 
 class QueryCounter:
@@ -36,7 +45,7 @@ def send(client, request: BenchRequest):
     return client.get(request.path, headers=headers)
 
 
-def measure_pages(app, pages: dict[str, list[BenchRequest]], timings: int = 5) -> dict[str, dict]:
+def measure_pages(app, pages: dict[str, list[BenchRequest]], timings: int = 9) -> dict[str, dict]:
     """Per page: status, SQL queries for one request (after one warm-up), median server time in ms."""
     results = {}
     with app.app_context():

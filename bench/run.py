@@ -26,7 +26,7 @@ from course.models import QuizAttempt
 from course.runtime import tune_garbage_collector
 
 from .generate import bench_app, generate, trust_schools
-from .queries import measure_pages
+from .queries import measure_pages, quiet_request_log
 from .sessions import page_requests
 from .spike import run_spike
 
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         print("wrk is needed to drive the load: apt-get install wrk", file=sys.stderr)
         return 2
-    logging.getLogger("harbour.request").disabled = True  # in-process requests: no log line each
+    quiet_request_log()
     logging.getLogger("alembic").setLevel(logging.WARNING)
     engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
     for engine in engines:
