@@ -198,6 +198,8 @@ def run_engine(engine: str, quick: bool) -> dict:
     (work / "table.md").write_text(table)
     for tsv in work.glob("*.tsv"):
         tsv.unlink()  # they hold signed session cookies
+    for database_file in work.glob("*.sqlite*"):
+        database_file.unlink()
     (work / "secret_key").unlink(missing_ok=True)
     return result
 
