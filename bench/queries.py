@@ -61,6 +61,7 @@ def measure_pages(app, pages: dict[str, list[BenchRequest]], timings: int = 9) -
             started = time.perf_counter()
             send(client, request)
             times.append((time.perf_counter() - started) * 1000)
-        results[name] = {"status": response.status_code, "queries": counter.count,
+        results[name] = {"status": response.status_code, "location": response.headers.get("Location", ""),
+                         "queries": counter.count,
                          "server_ms": round(statistics.median(times), 1)}
     return results
