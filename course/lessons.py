@@ -4,7 +4,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -99,8 +99,6 @@ def record_attempt(session: Session, pupil: User, assigned: AssignedModule, resu
         school_id=pupil.school_id, pupil_id=pupil.id, module_id=assigned.module_id, form_token=form_token,
         content_hash=content_hash, score=result.score, correct_count=result.correct_count,
         question_count=result.question_count, passed=result.passed, started_at=started_at,
-        answers=[AttemptAnswer(position=i, question_id=a.question_id, option_ids=list(a.chosen), correct=a.correct)
-                 for i, a in enumerate(result.answers)],
     )
     session.add(attempt)
     progress = progress_for(session, pupil, assigned.module_id)
@@ -108,6 +106,10 @@ def record_attempt(session: Session, pupil: User, assigned: AssignedModule, resu
     try:
         session.flush()
         attempt_id = attempt.id
+        # The answers in one executemany, not one INSERT each (on SQLite, while holding the write lock).
+        session.execute(insert(AttemptAnswer), [
+            dict(attempt_id=attempt_id, position=i, question_id=a.question_id, option_ids=list(a.chosen),
+                 correct=a.correct) for i, a in enumerate(result.answers)])
         session.commit()
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.
