@@ -36,7 +36,6 @@ BIN = Path(sys.executable).parent
 PG_SERVER = os.environ.get("HARBOUR_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
 CONNECTIONS = 32
 THREADS = 2
-PAUSE_S = 3
 
 
 def database_url(engine: str, name: str, work: Path) -> str:
@@ -80,6 +79,21 @@ def worker_rss_mb(master_pid: int) -> list[float]:
         kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
         sizes.append(round(kb / 1024, 1))
     return sizes
+
+
+def wait_until_idle(url: str, seconds: float = 60) -> None:
+    """After wrk stops, requests it left queued are still being served: wait until /health answers fast."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(url, timeout=30):  # noqa: S310 (our own local server)
+                pass
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.5)
 
 
 def write_requests(path: Path, requests) -> Path:
@@ -126,13 +140,13 @@ def load_test(engine: str, url: str, facts, work: Path, seconds: int, pupils_log
         for name, file in files.items():  # warm-up, not recorded: each worker loads its templates and caches
             if name != "quiz submit":  # (its forms are kept fresh for the measured run)
                 wrk("http://127.0.0.1:8810", file, 1)
-        time.sleep(PAUSE_S)
+        wait_until_idle("http://127.0.0.1:8810/health")
         engine_ = create_engine(url)
         for name, file in files.items():
             attempts_before = _attempt_rows(engine_)
             results["pages"][name] = wrk("http://127.0.0.1:8810", file, seconds)
             results["pages"][name]["new_attempt_rows"] = _attempt_rows(engine_) - attempts_before
-            time.sleep(PAUSE_S)  # let the workers finish what wrk left queued
+            wait_until_idle("http://127.0.0.1:8810/health")
         spike_pupils = facts.pupil_ids[-300:]
         with engine_.connect() as connection:
             before = connection.scalar(select(func.coalesce(func.max(QuizAttempt.id), 0)))
