@@ -81,8 +81,8 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sizes
 
 
-def wait_until_idle(url: str, seconds: float = 60) -> None:
-    """After wrk stops, requests it left queued are still being served: wait until /health answers fast."""
+def wait_until_idle(url: str, seconds: float = 30) -> None:
+    """After wrk stops, requests it left queued are still being served: wait (up to 30 s) until /health answers within 100 ms."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         started = time.monotonic()
@@ -91,7 +91,7 @@ def wait_until_idle(url: str, seconds: float = 60) -> None:
                 pass
         except OSError:
             pass
-        if time.monotonic() - started < 0.05:
+        if time.monotonic() - started < 0.1:
             return
         time.sleep(0.5)
 
