@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, login_throttle
 from ..demo import DEMO_LOGINS
 from ..extensions import db
 from ..models import School, User, utcnow
@@ -14,6 +14,8 @@ from . import bp
 from .forms import ChangePasswordForm, LoginForm
 
 GENERIC_FAILURE = "That username and password do not match. Check them and try again, or ask your teacher."
+TOO_MANY_TRIES = ("There have been too many tries to log in with that username. For safety, logging in is paused "
+                  "for {minutes} minutes. Your teacher can help if you need to log in sooner.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,11 +32,18 @@ def login():
     if form.validate_on_submit():
         school_id = form.school.data if form.school.data in {s.id for s in schools} else None
         username = form.username.data.strip().lower()
+        keys = login_throttle.keys_for(school_id, username, request.remote_addr)
+        if login_throttle.is_blocked(keys):
+            # The same answer whether or not the username exists: it tells a guesser nothing.
+            flash(TOO_MANY_TRIES.format(minutes=current_app.config["LOGIN_WINDOW_MINUTES"]), "error")
+            return render_template("auth/login.html", form=form, show_school=len(schools) > 1,
+                                   demo_logins=current_app.config["HARBOUR_DEMO"], demo_accounts=DEMO_LOGINS), 429
         user = db.session.scalars(select(User).where(User.school_id == school_id,
                                                      User.username == username)).first()
         if user is not None and verify_password(user.password_hash, form.password.data) and user.is_active:
             user.last_login_at = utcnow()
             db.session.commit()
+            login_throttle.record_success(keys)
             login_user(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
@@ -42,6 +51,7 @@ def login():
         audit.record(db.session, None, "login_failed", school_id=school_id,
                      target_type="user", target_id=user.id if user else None)
         db.session.commit()
+        login_throttle.record_failure(keys)
         flash(GENERIC_FAILURE, "error")
     demo_logins = current_app.config["HARBOUR_DEMO"]
     return render_template("auth/login.html", form=form, show_school=len(schools) > 1, demo_logins=demo_logins,
