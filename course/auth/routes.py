@@ -8,7 +8,7 @@ from .. import audit, login_throttle
 from ..demo import DEMO_LOGINS
 from ..extensions import db
 from ..models import School, User, utcnow
-from ..rules.passwords import hash_password, verify_password
+from ..rules.passwords import hash_password, staff_password_problem, verify_password
 from ..safe_redirect import safe_next
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
@@ -74,8 +74,11 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        staff_problem = staff_password_problem(form.new_password.data) if current_user.is_staff else None
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
+        elif staff_problem:
+            form.new_password.errors.append(staff_problem)
         else:
             current_user.password_hash = hash_password(form.new_password.data)
             current_user.must_change_password = False
