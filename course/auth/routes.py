@@ -1,6 +1,6 @@
 """Login, logout and password change."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -44,6 +44,8 @@ def login():
             user.last_login_at = utcnow()
             db.session.commit()
             login_throttle.record_success(keys)
+            # A new session: nothing set before logging in (by anyone who planted a cookie) is carried over.
+            session.clear()
             login_user(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
@@ -84,6 +86,7 @@ def change_password():
             current_user.must_change_password = False
             current_user.rotate_session_token()
             db.session.commit()
+            session.clear()
             login_user(current_user)
             flash("Your password has been changed.", "success")
             return redirect(url_for("home.index"))
