@@ -144,3 +144,9 @@ def record_success(keys: Keys) -> None:
     """A good login clears the username's count (never the address's: other people share it)."""
     _run(lambda store: store.clear(keys.username))
     db.session.commit()
+
+
+def clear_for(school_id: int, username: str) -> None:
+    """A teacher or admin gave this person a new password: they may log in straight away."""
+    key = keys_for(school_id, username, None).username
+    _run(lambda store: store.clear(key))

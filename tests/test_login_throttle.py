@@ -1,12 +1,13 @@
 """Login throttling: per username (few tries) and per address (many), in the database or in Redis."""
 
 import os
+import re
 
 import pytest
 from sqlalchemy import select
 
 from course.extensions import db
-from course.models import LoginFailure, Role
+from course.models import LoginFailure, Role, User
 from tests.factories import make_school, make_user
 
 PASSWORD = "a-long-test-password"
@@ -140,3 +141,27 @@ def test_a_school_of_pupils_behind_one_address_is_not_locked_out_by_the_default_
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_teacher_giving_a_new_password_lifts_the_pause(throttled):
+    from course.models import SchoolClass
+
+    app, school = throttled
+    teacher_id = make_user(app, "mr.khan", Role.TEACHER, PASSWORD, school_id=school)
+    with app.app_context():
+        sam = db.session.scalars(select(User).where(User.username == "sam")).one()
+        klass = SchoolClass(school_id=school, name="7K")
+        klass.teachers.append(db.session.get(User, teacher_id))
+        klass.pupils.append(sam)
+        db.session.add(klass)
+        db.session.commit()
+        sam_id = sam.id
+    pupil = app.test_client()
+    for _ in range(3):
+        _login(pupil, school, "sam", "wrong guess")
+    assert _login(pupil, school, "sam", PASSWORD).status_code == 429
+    teacher = app.test_client()
+    assert _login(teacher, school, "mr.khan", PASSWORD).status_code == 302
+    card = teacher.post(f"/teach/pupils/{sam_id}/password").get_data(as_text=True)
+    new_password = re.search(r"\b[a-z]+-[a-z]+-\d\d\b", card).group(0)
+    assert _login(pupil, school, "sam", new_password).status_code == 302
