@@ -84,6 +84,10 @@ def from_environment(instance_path: str) -> dict:
         "HARBOUR_PROXIES": _int("HARBOUR_PROXIES", 0),
         "CONTENT_ROOT": os.environ.get("HARBOUR_CONTENT_ROOT", str(PROJECT_ROOT)),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Login throttling: tries per username, and per address (a school shares one), in a window.
+        "LOGIN_WINDOW_MINUTES": _int("HARBOUR_LOGIN_WINDOW_MINUTES", 15),
+        "LOGIN_USER_LIMIT": _int("HARBOUR_LOGIN_USER_LIMIT", 5),
+        "LOGIN_ADDRESS_LIMIT": _int("HARBOUR_LOGIN_ADDRESS_LIMIT", 200),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_FROM": os.environ.get("SMTP_FROM", "harbour@localhost"),

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from .content import ContentLibrary
 from .directory import seed_help_services
 from .models import Role, School, User
-from .rules.passwords import hash_password
+from .rules.passwords import STAFF_PASSWORD_MIN_LENGTH, hash_password, staff_password_problem
 
-MIN_ADMIN_PASSWORD = 12
+MIN_ADMIN_PASSWORD = STAFF_PASSWORD_MIN_LENGTH
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ def problems_with(session: Session, content: ContentLibrary, new: NewSchool) -> 
         problems["admin_username"] = "Enter a username for the admin."
     elif len(username) > 80 or not all(c.isalnum() or c in "._-" for c in username):
         problems["admin_username"] = "Use letters, numbers, dots, dashes or underscores (80 at most)."
-    if len(new.admin_password) < MIN_ADMIN_PASSWORD:
-        problems["admin_password"] = f"Use at least {MIN_ADMIN_PASSWORD} characters for the admin's password."
+    password_problem = staff_password_problem(new.admin_password)
+    if password_problem:
+        problems["admin_password"] = password_problem
     return problems
 
 

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import audit
+from .. import audit, login_throttle
 from ..content_sync import library
 from ..directory import seed_help_services
 from ..extensions import db
@@ -105,6 +105,7 @@ def reset_staff_password(user_id: int):
     user.rotate_session_token()
     audit.record(db.session, current_user, "password_reset", target_type="user", target_id=user.id,
                  detail=user.display_name)
+    login_throttle.clear_for(user.school_id, user.username)
     db.session.commit()
     flash(f"{user.display_name}'s password was reset. They choose a new one when they next log in.", "success")
     return redirect(url_for("admin.staff", user_id=user.id))

@@ -1,19 +1,21 @@
 """Login, logout and password change."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, login_throttle
 from ..demo import DEMO_LOGINS
 from ..extensions import db
 from ..models import School, User, utcnow
-from ..rules.passwords import hash_password, verify_password
+from ..rules.passwords import hash_password, staff_password_problem, verify_password
 from ..safe_redirect import safe_next
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
 
 GENERIC_FAILURE = "That username and password do not match. Check them and try again, or ask your teacher."
+TOO_MANY_TRIES = ("There have been too many tries to log in with that username. For safety, logging in is paused "
+                  "for {minutes} minutes. Your teacher can help if you need to log in sooner.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,11 +32,20 @@ def login():
     if form.validate_on_submit():
         school_id = form.school.data if form.school.data in {s.id for s in schools} else None
         username = form.username.data.strip().lower()
+        keys = login_throttle.keys_for(school_id, username, request.remote_addr)
+        if login_throttle.is_blocked(keys):
+            # The same answer whether or not the username exists: it tells a guesser nothing.
+            flash(TOO_MANY_TRIES.format(minutes=current_app.config["LOGIN_WINDOW_MINUTES"]), "error")
+            return render_template("auth/login.html", form=form, show_school=len(schools) > 1,
+                                   demo_logins=current_app.config["HARBOUR_DEMO"], demo_accounts=DEMO_LOGINS), 429
         user = db.session.scalars(select(User).where(User.school_id == school_id,
                                                      User.username == username)).first()
         if user is not None and verify_password(user.password_hash, form.password.data) and user.is_active:
             user.last_login_at = utcnow()
             db.session.commit()
+            login_throttle.record_success(keys)
+            # A new session: nothing set before logging in (by anyone who planted a cookie) is carried over.
+            session.clear()
             login_user(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
@@ -42,6 +53,7 @@ def login():
         audit.record(db.session, None, "login_failed", school_id=school_id,
                      target_type="user", target_id=user.id if user else None)
         db.session.commit()
+        login_throttle.record_failure(keys)
         flash(GENERIC_FAILURE, "error")
     demo_logins = current_app.config["HARBOUR_DEMO"]
     return render_template("auth/login.html", form=form, show_school=len(schools) > 1, demo_logins=demo_logins,
@@ -64,13 +76,17 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        staff_problem = staff_password_problem(form.new_password.data) if current_user.is_staff else None
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
+        elif staff_problem:
+            form.new_password.errors.append(staff_problem)
         else:
             current_user.password_hash = hash_password(form.new_password.data)
             current_user.must_change_password = False
             current_user.rotate_session_token()
             db.session.commit()
+            session.clear()
             login_user(current_user)
             flash("Your password has been changed.", "success")
             return redirect(url_for("home.index"))

@@ -1,6 +1,8 @@
 """Password hashing (argon2id) and first passwords a child can type."""
 
+import gzip
 import secrets
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -33,8 +35,25 @@ def child_friendly_password() -> str:
 STAFF_PASSWORD_MIN_LENGTH = 12
 
 
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt.gz")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """20,000 passwords people choose most often (Django's list, lower case; see README for its licence)."""
+    with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
+
+
+def is_common(password: str) -> bool:
+    return (password or "").strip().lower() in common_passwords()
+
+
 def staff_password_problem(password: str) -> str | None:
     """Why a staff password will not do, in words for the person choosing it; None when it is fine."""
     if len(password or "") < STAFF_PASSWORD_MIN_LENGTH:
         return f"Use at least {STAFF_PASSWORD_MIN_LENGTH} characters: a few unrelated words make a strong password."
+    if is_common(password):
+        return ("That password is on a list of passwords people often choose, so it is easy to guess. "
+                "Choose another: a few unrelated words make a strong password.")
     return None

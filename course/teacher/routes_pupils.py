@@ -6,7 +6,7 @@ import binascii
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import audit
+from .. import audit, login_throttle
 from ..extensions import db
 from ..pupil_import import read_pupil_csv
 from ..roster import NO_PASSWORD_YET, add_pupil, apply_import, give_new_passwords, plan_import, username_taken
@@ -140,5 +140,6 @@ def reset_password(pupil_id: int):
         abort(404)
     passwords = give_new_passwords([pupil], current_user.school)
     audit.record(db.session, current_user, "password_reset", target_type="user", target_id=pupil.id)
+    login_throttle.clear_for(pupil.school_id, pupil.username)
     db.session.commit()
     return render_template("teacher/login_cards.html", school_class=None, pupils=[pupil], passwords=passwords)
