@@ -13,7 +13,15 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 
 # Tables whose row counts are reported, so a person can see at a glance what a file holds.
-COUNTED_TABLES = ("school", "user_account", "progress", "quiz_attempt", "help_request", "audit_event")
+COUNT_QUERIES = {
+    "school": "SELECT count(*) FROM school",
+    "user_account": "SELECT count(*) FROM user_account",
+    "progress": "SELECT count(*) FROM progress",
+    "quiz_attempt": "SELECT count(*) FROM quiz_attempt",
+    "help_request": "SELECT count(*) FROM help_request",
+    "audit_event": "SELECT count(*) FROM audit_event",
+}
+COUNTED_TABLES = tuple(COUNT_QUERIES)
 
 
 class BackupError(Exception):
@@ -58,8 +66,7 @@ def summarise(path: Path) -> DatabaseSummary:
             if missing:
                 raise BackupError(f"{path} is not a Harbour database (no {', '.join(missing)} table).")
             revision = (connection.execute("SELECT version_num FROM alembic_version").fetchone() or [None])[0]
-            counts = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # nosec B608 (fixed names)
-                      for t in COUNTED_TABLES}
+            counts = {t: connection.execute(query).fetchone()[0] for t, query in COUNT_QUERIES.items()}
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
