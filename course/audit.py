@@ -17,6 +17,7 @@ ACTIONS = {
     "staff_created": "Created a staff account",
     "staff_updated": "Changed a staff account",
     "user_deleted": "Deleted an account",
+    "pupil_erased": "Erased a pupil's data",
     "class_archived": "Archived a class",
     "class_restored": "Restored a class",
     "assignment_removed": "Removed an assignment",

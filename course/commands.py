@@ -46,9 +46,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_command)
 
+    from .backup_commands import backup_command, restore_command
     from .doctor import doctor_command
     from .setup_commands import school_cli, setup_command
     from .year_commands import retention_cli, year_cli
 
-    for command in (setup_command, school_cli, doctor_command, year_cli, retention_cli):
+    for command in (setup_command, school_cli, doctor_command, year_cli, retention_cli, backup_command,
+                    restore_command):
         app.cli.add_command(command)

@@ -3,9 +3,9 @@
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, render_template_string, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -23,6 +23,12 @@ MESSAGES = {
     500: ("Something went wrong", "Something went wrong on our side. It is not your fault. Please try again."),
     503: ("Harbour is busy", "Harbour cannot reach its database just now. Please try again in a minute."),
 }
+
+# Should drawing the normal page need the database too: the same words and links, with no layout.
+BARE_503 = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{{ title }} – Harbour</title></head>
+<body><main><h1>{{ title }}</h1><p>{{ message }}</p><ul>{% if retry %}<li><a href="{{ retry }}">Try again</a></li>
+{% endif %}<li><a href="/help/">Get help</a></li><li><a href="{{ quick_exit_url }}">Quick exit</a></li></ul></main>
+</body></html>"""
 
 
 def _same_site_referrer() -> str | None:
@@ -57,8 +63,19 @@ def register(app: Flask) -> None:
     def database_unavailable(error):
         db.session.rollback()
         log.warning("database unavailable: %s", type(error).__name__)
-        response, status = render_error(503)
-        return response, status, {"Retry-After": "5"}
+        # A retry link: the same page for a GET; for a form, the page it was sent from (sent again from there).
+        retry = safe_next(request.full_path) if request.method == "GET" else (_same_site_referrer() or
+                                                                              safe_next(request.path))
+        title, message = MESSAGES[503]
+        # The page is drawn as for someone logged out: reading the account would need the database.
+        g._login_user = current_app.login_manager.anonymous_user()
+        try:
+            response = render_template("error.html", title=title, message=message, status=503, retry=retry)
+        except SQLAlchemyError:
+            db.session.rollback()
+            response = render_template_string(BARE_503, title=title, message=message, retry=retry,
+                                              quick_exit_url=current_app.config["QUICK_EXIT_URL"])
+        return response, 503, {"Retry-After": "5"}
 
     @app.errorhandler(Exception)
     def server_error(error):

@@ -69,12 +69,24 @@ def find_assigned(session: Session, pupil: User, content: ContentLibrary, module
 
 
 def progress_for(session: Session, pupil: User, module_id: int) -> Progress:
-    row = session.scalars(select(Progress).where(Progress.pupil_id == pupil.id,
-                                                 Progress.module_id == module_id)).first()
+    """The pupil's progress row for the module, created if need be, locked until the commit.
+
+    Two requests at once (a double click on Next, a quiz sent twice) both find no row: the one that
+    inserts second meets the unique constraint, and reads the first one's row instead. On PostgreSQL
+    the row is read FOR UPDATE (fresh, not the copy read earlier in the request), so the two changes
+    are applied one after the other and neither is lost; SQLite's write lock already does that.
+    """
+    query = (select(Progress).where(Progress.pupil_id == pupil.id, Progress.module_id == module_id)
+             .with_for_update().execution_options(populate_existing=True))
+    row = session.scalars(query).first()
     if row is None:
         row = Progress(school_id=pupil.school_id, pupil_id=pupil.id, module_id=module_id,
                        status=Status.NOT_STARTED, pages_seen=[])
-        session.add(row)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            row = session.scalars(query).one()
     return row
 
 
@@ -89,6 +101,8 @@ def record_attempt(session: Session, pupil: User, assigned: AssignedModule, resu
                    form_token: str, content_hash: str, started_at: datetime | None) -> int:
     """Store one attempt per quiz form and return its id; a repeated form returns the id already stored.
 
+    The same form sent twice at once: on PostgreSQL the second insert waits on the unique constraint
+    until the first commits, then fails; it is rolled back and answers with the first one's id.
     The id is read before the commit: afterwards the object is expired, and reading it would start a
     second transaction (on SQLite a second write lock) just to learn a number we already had.
     """
@@ -100,16 +114,16 @@ def record_attempt(session: Session, pupil: User, assigned: AssignedModule, resu
         content_hash=content_hash, score=result.score, correct_count=result.correct_count,
         question_count=result.question_count, passed=result.passed, started_at=started_at,
     )
-    session.add(attempt)
-    progress = progress_for(session, pupil, assigned.module_id)
-    progress_rules.record_attempt(progress, result, assigned.content.page_count, utcnow())
     try:
+        session.add(attempt)
         session.flush()
         attempt_id = attempt.id
         # The answers in one executemany, not one INSERT each (on SQLite, while holding the write lock).
         session.execute(insert(AttemptAnswer), [
             dict(attempt_id=attempt_id, position=i, question_id=a.question_id, option_ids=list(a.chosen),
                  correct=a.correct) for i, a in enumerate(result.answers)])
+        progress = progress_for(session, pupil, assigned.module_id)
+        progress_rules.record_attempt(progress, result, assigned.content.page_count, utcnow())
         session.commit()
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.

@@ -8,4 +8,4 @@ from ..models import Role
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
 
-from . import routes  # noqa: E402,F401
+from . import routes, routes_pupils  # noqa: E402,F401

@@ -48,3 +48,8 @@ class SchoolSettingsForm(FlaskForm):
         "Your safeguarding contact, as pupils should see it", validators=[
             DataRequired("Enter who pupils can talk to, for example 'Ms Rahman in Student Support (room 12)'."),
             Length(max=300)])
+
+
+class ErasePupilForm(FlaskForm):
+    confirm = BooleanField("Yes, erase this pupil. This cannot be undone.",
+                           validators=[DataRequired("Tick the box to confirm.")])

@@ -40,7 +40,11 @@ def login():
                                    demo_logins=current_app.config["HARBOUR_DEMO"], demo_accounts=DEMO_LOGINS), 429
         user = db.session.scalars(select(User).where(User.school_id == school_id,
                                                      User.username == username)).first()
-        if user is not None and verify_password(user.password_hash, form.password.data) and user.is_active:
+        password_hash = user.password_hash if user is not None else None
+        # End the read before the slow password check: on SQLite a form's transaction holds the write
+        # lock, and 50 logins at once each holding it through argon2 queued past the busy timeout (503).
+        db.session.commit()
+        if password_hash is not None and verify_password(password_hash, form.password.data) and user.is_active:
             user.last_login_at = utcnow()
             db.session.commit()
             login_throttle.record_success(keys)

@@ -6,7 +6,7 @@ from flask_login import current_user
 from .. import notify
 from ..access import roles_required
 from ..extensions import db
-from ..help_requests import ask_to_talk
+from ..help_requests import RequestProblem, ask_to_talk
 from ..models import HelpRequest, Role
 from ..page_context import current_school, current_services, token_values_for_current_school
 from ..scope import own_help_requests
@@ -39,8 +39,14 @@ def talk():
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("help/talk.html", form=form, school=current_school(), **_danger_contacts()), status
-    request_ = ask_to_talk(db.session, current_user, form.message.data or "", form.urgency.data,
-                           form.asked_from.data or "")
+    try:
+        request_ = ask_to_talk(db.session, current_user, form.message.data or "", form.urgency.data,
+                               form.asked_from.data or "")
+    except RequestProblem as problem:  # e.g. an urgency of only spaces, which the form's Optional() lets by
+        db.session.rollback()
+        field = form.message if "message" in str(problem) else form.urgency
+        field.errors = [*field.errors, str(problem)]
+        return render_template("help/talk.html", form=form, school=current_school(), **_danger_contacts()), 422
     db.session.commit()
     # Saved first: a slow or missing mail server can never lose the request.
     notify.notify_new_request(db.session, current_app.config, current_user.school,

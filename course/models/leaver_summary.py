@@ -22,3 +22,5 @@ class LeaverSummary(db.Model):
     modules_completed: Mapped[int] = mapped_column(default=0)
     quizzes_passed: Mapped[int] = mapped_column(default=0)
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "left": deleted at the end of the retention period; "erased": erased by an admin on request.
+    reason: Mapped[str] = mapped_column(String(16), default="left", server_default="left")

@@ -1,0 +1,182 @@
+"""An admin downloads everything held about a pupil, or erases it; only admins of the pupil's school."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from course.extensions import db
+from course.models import (
+    AttemptAnswer,
+    AuditEvent,
+    HelpRequest,
+    LeaverSummary,
+    Module,
+    Progress,
+    QuizAttempt,
+    RequestStatus,
+    Role,
+    User,
+    class_pupil,
+)
+
+from .conftest import csrf_from
+from .factories import make_school, make_user, user_id
+
+pytestmark = pytest.mark.db
+
+LOGINS = {"pupil": ("sam", "sunny-otter-42"), "teacher": ("teacher", "harbour-teacher-demo"),
+          "dsl": ("dsl", "harbour-dsl-demo"), "admin": ("admin", "harbour-admin-demo")}
+
+
+def _count(app, model, *where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _sam_did_a_quiz(app) -> int:
+    """Sam (demo) completes a module and passes its quiz: an attempt with answers, and completed progress."""
+    with app.app_context():
+        sam = db.session.scalars(select(User).where(User.username == "sam")).one()
+        module_id = db.session.scalars(select(Module.id).where(Module.slug == "people-online")).one()
+        db.session.add(QuizAttempt(school_id=sam.school_id, pupil_id=sam.id, module_id=module_id, form_token="t-1",
+                                   content_hash="x", score=100, correct_count=1, question_count=1, passed=True,
+                                   answers=[AttemptAnswer(position=0, question_id="q1", option_ids=["a"], correct=True)]))
+        progress = db.session.scalars(select(Progress).where(Progress.pupil_id == sam.id,
+                                                             Progress.module_id == module_id)).first()
+        if progress is None:
+            progress = Progress(school_id=sam.school_id, pupil_id=sam.id, module_id=module_id, pages_seen=[])
+            db.session.add(progress)
+        progress.status = "completed"
+        db.session.commit()
+        return sam.id
+
+
+def _paths(pupil_id: int) -> list[str]:
+    return ["/admin/pupils", f"/admin/pupils/{pupil_id}", f"/admin/pupils/{pupil_id}/data",
+            f"/admin/pupils/{pupil_id}/data.json", f"/admin/pupils/{pupil_id}/erase"]
+
+
+def _erase(client, pupil_id: int, confirm: bool = True):
+    data = {"csrf_token": csrf_from(client, "/admin/")}
+    if confirm:
+        data["confirm"] = "y"
+    return client.post(f"/admin/pupils/{pupil_id}/erase", data=data)
+
+
+@pytest.mark.parametrize("role", ["pupil", "teacher", "dsl"])
+def test_only_admins_open_pupils_data(demo, client, auth, role):
+    sam = user_id(demo, "sam")
+    auth.login(*LOGINS[role])
+    for path in _paths(sam):
+        assert client.get(path).status_code == 403, path
+    token = csrf_from(client, "/help/")
+    assert client.post(f"/admin/pupils/{sam}/erase", data={"csrf_token": token, "confirm": "y"}).status_code == 403
+    assert _count(demo, User, User.id == sam) == 1
+
+
+def test_logged_out_is_sent_to_login(demo, client):
+    sam = user_id(demo, "sam")
+    for path in _paths(sam):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+    assert client.post(f"/admin/pupils/{sam}/erase", data={"confirm": "y"}).status_code in (302, 400)
+    assert _count(demo, User, User.id == sam) == 1
+
+
+def test_an_admin_of_another_school_sees_nothing_of_this_school(demo, client, auth):
+    sam = user_id(demo, "sam")
+    other = make_school(demo)
+    make_user(demo, "other-admin", Role.ADMIN, password="another-admin-password", school_id=other)
+    make_user(demo, "other-pupil", Role.PUPIL, school_id=other, display_name="Zed Elsewhere")
+    auth.login("other-admin", "another-admin-password", school_id=other)
+    listing = client.get("/admin/pupils").get_data(as_text=True)
+    assert "Zed Elsewhere" in listing and "Sam" not in listing
+    for path in _paths(sam)[1:]:
+        assert client.get(path).status_code == 404, path
+    assert _erase(client, sam).status_code == 404
+    assert _count(demo, User, User.id == sam) == 1
+    assert _count(demo, AuditEvent, AuditEvent.action.in_(["data_exported", "pupil_erased"])) == 0
+
+
+def test_export_holds_everything_but_the_password_and_is_audited(demo, client, auth):
+    sam = _sam_did_a_quiz(demo)
+    auth.login(*LOGINS["admin"])
+    assert "Sam" in client.get("/admin/pupils").get_data(as_text=True)
+    response = client.get(f"/admin/pupils/{sam}/data.json")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    assert data["pupil"]["username"] == "sam" and data["pupil"]["id"] == sam
+    with demo.app_context():
+        password_hash = db.session.get(User, sam).password_hash
+    assert password_hash not in response.get_data(as_text=True) and "argon2" not in response.get_data(as_text=True)
+    assert len(data["quiz_attempts"]) == _count(demo, QuizAttempt, QuizAttempt.pupil_id == sam) > 0
+    assert all(a["answers"] for a in data["quiz_attempts"])
+    assert len(data["progress"]) == _count(demo, Progress, Progress.pupil_id == sam)
+    assert len(data["classes"]) == _count(demo, class_pupil, class_pupil.c.pupil_id == sam) > 0
+    page = client.get(f"/admin/pupils/{sam}/data")
+    assert page.status_code == 200 and "Everything we hold about" in page.get_data(as_text=True)
+    admin = user_id(demo, "admin")
+    with demo.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "data_exported")).all()
+        assert [(e.target_id, e.actor_id) for e in events] == [(sam, admin)] * 2
+
+
+def test_erasure_needs_the_confirm_box_and_changes_nothing_without_it(demo, client, auth):
+    sam = user_id(demo, "sam")
+    auth.login(*LOGINS["admin"])
+    assert "Yes, erase this pupil" in client.get(f"/admin/pupils/{sam}/erase").get_data(as_text=True)
+    response = _erase(client, sam, confirm=False)
+    assert response.status_code == 422 and "Tick the box" in response.get_data(as_text=True)
+    assert _count(demo, User, User.id == sam) == 1
+    assert _count(demo, AuditEvent, AuditEvent.action == "pupil_erased") == 0
+
+
+def test_erasure_removes_personal_data_keeps_counts_and_the_audit_log(demo, client, auth):
+    sam = _sam_did_a_quiz(demo)
+    auth.login(*LOGINS["admin"])
+    client.get(f"/admin/pupils/{sam}/data.json")  # an audit event before the erasure
+    audit_before = _count(demo, AuditEvent)
+    with demo.app_context():
+        attempt_ids = db.session.scalars(select(QuizAttempt.id).where(QuizAttempt.pupil_id == sam)).all()
+        completed = db.session.scalar(select(func.count()).select_from(Progress).where(
+            Progress.pupil_id == sam, Progress.status == "completed"))
+    response = _erase(client, sam)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/pupils")
+    assert "personal data was erased" in client.get("/admin/pupils").get_data(as_text=True)
+    assert _count(demo, User, User.id == sam) == 0
+    assert _count(demo, User, User.username == "sam") == 0
+    assert _count(demo, Progress, Progress.pupil_id == sam) == 0
+    assert _count(demo, QuizAttempt, QuizAttempt.pupil_id == sam) == 0
+    assert _count(demo, AttemptAnswer, AttemptAnswer.attempt_id.in_(attempt_ids)) == 0
+    assert _count(demo, class_pupil, class_pupil.c.pupil_id == sam) == 0
+    assert _count(demo, AuditEvent) == audit_before + 1
+    with demo.app_context():
+        kept = db.session.scalars(select(LeaverSummary).where(LeaverSummary.reason == "erased")).one()
+        assert (kept.pupil_count, kept.modules_completed, kept.quizzes_passed) == (1, completed, 1)
+        assert completed >= 1
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "pupil_erased")).one()
+        assert event.target_id == sam and "Sam" not in event.detail
+    # Sam cannot log in any more, and the pupil's pages are gone.
+    assert client.get(f"/admin/pupils/{sam}").status_code == 404
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/help/")})
+    login = client.post("/login", data={"username": "sam", "password": "sunny-otter-42",
+                                        "csrf_token": csrf_from(client, "/login")})
+    assert login.status_code != 302
+
+
+@pytest.mark.parametrize("status", [RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.CLOSED])
+def test_a_pupil_who_asked_to_talk_is_not_erased(demo, client, auth, status):
+    sam = _sam_did_a_quiz(demo)
+    with demo.app_context():
+        pupil = db.session.get(User, sam)
+        db.session.add(HelpRequest(school_id=pupil.school_id, pupil_id=sam, message="please", status=status))
+        db.session.commit()
+    auth.login(*LOGINS["admin"])
+    assert "Nothing was erased" in client.get(f"/admin/pupils/{sam}").get_data(as_text=True)
+    response = _erase(client, sam)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Nothing was erased" in body and "safeguarding lead" in body
+    assert _count(demo, User, User.id == sam) == 1
+    assert _count(demo, QuizAttempt, QuizAttempt.pupil_id == sam) > 0
+    assert _count(demo, AuditEvent, AuditEvent.action == "pupil_erased") == 0
