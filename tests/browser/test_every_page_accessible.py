@@ -2,7 +2,7 @@
 
 - axe-core finds no violations of WCAG 2.0/2.1/2.2 A and AA;
 - one h1, a page title that names the page, Get help and Quick exit in the same place;
-- nothing overflows sideways at 360 px wide;
+- nothing overflows sideways at 360 px or 320 px wide, nor with text at 200%;
 - screenshots at 1280 px and 360 px are saved in test-artifacts/ for review.
 """
 
@@ -76,6 +76,17 @@ def test_every_page_passes_axe_and_fits_a_phone(module_server, browser, values, 
                 .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""")
             problems.append(f"{label}: {width} px wide at 360 px (too wide: {wide})")
         screenshot(page, f"{role}-{page_type.name}-360")
+        page.set_viewport_size({"width": 320, "height": 700})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            problems.append(f"{label}: {width} px wide at 320 px")
+        # Text zoomed to 200% (WCAG 1.4.4): nothing is cut off or pushed sideways off the page.
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 1280:
+            problems.append(f"{label}: {width} px wide at 1280 px with text at 200%")
+        page.evaluate("document.documentElement.style.fontSize = ''")
     context.close()
     _save_results()
     assert len(safety_places) == 1, f"Get help / Quick exit move between pages for {role}: {safety_places}"
