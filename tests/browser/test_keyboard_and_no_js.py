@@ -132,10 +132,21 @@ def test_a_pupil_completes_a_module_with_javascript_off(live_server, browser):
     page.wait_for_url("**/page/1")
     page.click("summary:has-text('Reading comfort')")
     page.check("#comfort-large")
+    screenshot(page, "no-js-comfort-menu-open-360")
     page.click("button:has-text('Save reading comfort')")
     page.wait_for_url("**/page/1")
     assert "comfort-large" in page.get_attribute("body", "class")
     assert "Reading comfort saved." in page.inner_text("main")
+    screenshot(page, "no-js-comfort-large-360")
+    # On a wide screen the menu opens over the page, inside the window, and is still checked.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.click("summary:has-text('Reading comfort')")
+    box = page.locator(".comfort-form").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280
+    assert page.is_checked("#comfort-large") and not page.is_checked("#comfort-spacing")
+    screenshot(page, "no-js-comfort-menu-open-1280")
+    page.click("summary:has-text('Reading comfort')")
+    page.set_viewport_size({"width": 360, "height": 780})
 
     for number in range(1, module.page_count + 1):
         page.click("button:has-text('Go to the quiz')" if number == module.page_count else "button:has-text('Next')")

@@ -3,6 +3,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from .conftest import login, screenshot
 
 
@@ -22,9 +24,10 @@ def test_the_class_grid_prints_landscape_with_only_the_grid(module_server, brows
     login(page, module_server.url, "teacher", "harbour-teacher-demo")
     page.goto(f"{module_server.url}/teach/")
     page.click("text=8A PSHE")
+    page.wait_for_load_state("load")
     page.emulate_media(media="print")
     for hidden in (".site-header", ".site-footer", "#assign-title", "#cards-title", "#settings-title", ".sort-links"):
-        assert not page.locator(hidden).is_visible(), hidden
+        expect(page.locator(hidden)).to_be_hidden()  # waits while the print stylesheet loads
     assert page.locator("table.grid").is_visible()
     assert page.locator("table.grid tbody tr").count() == 25
     screenshot(page, "teacher-class-grid-print")
@@ -42,9 +45,10 @@ def test_the_governors_summary_prints_without_controls(module_server, browser):
     page = context.new_page()
     login(page, module_server.url, "dsl", "harbour-dsl-demo")
     page.goto(f"{module_server.url}/safeguarding/summary")
+    page.wait_for_load_state("load")
     page.emulate_media(media="print")
     for hidden in (".site-header", ".site-footer", ".no-print"):
-        assert not page.locator(hidden).first.is_visible(), hidden
+        expect(page.locator(hidden).first).to_be_hidden()
     assert page.locator("h1").is_visible() and page.locator(".chart").first.is_visible()
     screenshot(page, "dsl-governors-summary-print")
     pages = _pages(page.pdf(format="A4", prefer_css_page_size=True))
