@@ -17,6 +17,11 @@ from .site import ROLES, site_values
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE = Axe()
 RESULTS: dict[str, list[str]] = {}
+# Main actions (buttons, Get help, Quick exit) are at least 44 x 44 CSS px; axe checks 24 x 24 for every target.
+SMALL_MAIN_ACTIONS = """() => [...document.querySelectorAll('.button, .get-help, .quick-exit, button:not(.link-button)')]
+    .filter(e => e.offsetParent !== null)
+    .filter(e => { const r = e.getBoundingClientRect(); return r.width < 44 || r.height < 44; })
+    .slice(0, 5).map(e => (e.innerText || e.tagName).trim())"""
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +70,9 @@ def test_every_page_passes_axe_and_fits_a_phone(module_server, browser, values, 
             problems.append(f"{label}: {page.locator('h1').count()} h1 elements")
         if not page.title().endswith("– Harbour") or page.title() == "Harbour – Harbour":
             problems.append(f"{label}: the title does not say where you are ({page.title()!r})")
+        small = page.evaluate(SMALL_MAIN_ACTIONS)
+        if small:
+            problems.append(f"{label}: main actions smaller than 44 x 44 px: {small}")
         safety_places.add(_safety_links_box(page))
         screenshot(page, f"{role}-{page_type.name}-1280")
 
