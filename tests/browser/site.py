@@ -45,6 +45,25 @@ def _quiz_result(page, base, values):
     page.wait_for_url("**/attempts/**")
 
 
+def _login_errors(page, base, values):
+    """The login form sent empty: the error summary and the messages tied to each field."""
+    page.goto(f"{base}/login")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".error-summary, .error-message")
+
+
+def _quiz_missing_answers(page, base, values):
+    page.goto(f"{base}/lessons/{SLUG}/quiz")
+    page.click("button:has-text('Check my answers')")
+    page.wait_for_selector(".error-summary")
+
+
+def _comfort_menu_open(page, base, values):
+    page.goto(f"{base}/lessons/")
+    page.click("summary:has-text('Reading comfort')")
+    page.wait_for_selector(".comfort-form")
+
+
 def _assigned(page, base, values):
     """The class page just after a module was assigned (the confirmation message and the updated grid)."""
     page.goto(f"{base}/teach/classes/{values['print_class_id']}")
@@ -73,13 +92,16 @@ def _import_preview(page, base, values):
 ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
     ("logged-out", None, [
         PageType("login", "/login"),
+        PageType("login-errors", reach=_login_errors),
         PageType("help", "/help/"),
         PageType("not-found", "/no-such-page"),
     ]),
     ("pupil", PUPIL, [
         PageType("my-lessons", "/lessons/"),
+        PageType("reading-comfort-open", reach=_comfort_menu_open),
         PageType("lesson-page", f"/lessons/{SLUG}/page/1"),
         PageType("quiz", f"/lessons/{SLUG}/quiz"),
+        PageType("quiz-missing-answers", reach=_quiz_missing_answers),
         PageType("quiz-result", reach=_quiz_result),
         PageType("help", "/help/"),
         PageType("request-to-talk", "/help/talk"),
