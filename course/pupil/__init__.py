@@ -8,4 +8,4 @@ from ..models import Role
 bp = Blueprint("pupil", __name__, url_prefix="/lessons")
 guard_blueprint(bp, Role.PUPIL)
 
-from . import routes  # noqa: E402,F401
+from . import comfort, routes  # noqa: E402,F401

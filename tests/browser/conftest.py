@@ -6,6 +6,7 @@ Under CI (CI=true) a missing browser fails the run; elsewhere these tests skip a
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,12 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def live_server(migrated_template, tmp_path):
-    """Harbour with the demo school, served on a free port for the length of one test."""
+@contextmanager
+def serve(migrated_template, folder: Path):
+    """Harbour with the demo school, served on a free port over a copy of the migrated test database."""
     if str(migrated_template).startswith("postgresql"):
         pytest.skip("browser tests run on SQLite")
-    database = tmp_path / "harbour.sqlite"
+    database = folder / "harbour.sqlite"
     shutil.copyfile(migrated_template, database)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "CONTENT_ROOT": str(PROJECT_ROOT),
                       "SECRET_KEY": "browser-test", "HARBOUR_DEMO": True, "SESSION_COOKIE_SECURE": False,
@@ -57,11 +58,27 @@ def live_server(migrated_template, tmp_path):
     thread.start()
     server.app = app
     server.url = f"http://127.0.0.1:{server.server_port}"
-    yield server
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(migrated_template, tmp_path):
+    """A live server for the length of one test."""
+    with serve(migrated_template, tmp_path) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_server(migrated_template, tmp_path_factory):
+    """One live server shared by the tests of a module (they run in file order and may build on each other)."""
+    with serve(migrated_template, tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 @pytest.fixture

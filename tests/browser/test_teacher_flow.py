@@ -3,6 +3,8 @@
 import re
 from datetime import date, timedelta
 
+from playwright.sync_api import expect
+
 from course.content_sync import library
 
 from .conftest import login, screenshot
@@ -47,7 +49,7 @@ def test_teacher_sets_up_a_class_and_sees_a_pupil_complete_a_module(live_server,
     username = card.locator("dd code").nth(0).inner_text()
     password = card.locator("dd code").nth(1).inner_text()
     page.emulate_media(media="print")
-    assert not page.locator(".site-header").is_visible()
+    expect(page.locator(".site-header")).to_be_hidden()  # waits while the print stylesheet loads
     assert _pdf_pages(page.pdf(format="A4")) == 1
     screenshot(page, "teacher-login-cards-print")
     page.emulate_media(media="screen")
