@@ -25,7 +25,6 @@ from .models import (
     Module,
     Progress,
     QuizAttempt,
-    RequestStatus,
     Role,
     SchoolClass,
     Status,
@@ -44,6 +43,11 @@ def _when(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+REQUESTS_HELD_BY_THE_LEAD = (
+    "Not included. Requests to talk are safeguarding records, seen only by the school's safeguarding "
+    "leads; ask a safeguarding lead for them.")
+
+
 def export(session: Session, pupil: User) -> dict[str, Any]:
     """Everything held about the pupil, as plain data (JSON-ready). Never the password hash."""
     modules = dict(session.execute(select(Module.id, Module.title)).tuples().all())
@@ -52,8 +56,6 @@ def export(session: Session, pupil: User) -> dict[str, Any]:
     progress = session.scalars(select(Progress).where(Progress.pupil_id == pupil.id).order_by(Progress.id)).all()
     attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.pupil_id == pupil.id)
                                .order_by(QuizAttempt.submitted_at, QuizAttempt.id)).all()
-    requests_ = session.scalars(select(HelpRequest).where(HelpRequest.pupil_id == pupil.id)
-                                .order_by(HelpRequest.created_at)).all()
     return {
         "exported_at": _when(datetime.now().replace(microsecond=0)),
         "pupil": {
@@ -74,12 +76,9 @@ def export(session: Session, pupil: User) -> dict[str, Any]:
             "answers": [{"question": ans.question_id, "chosen": list(ans.option_ids), "correct": ans.correct}
                         for ans in a.answers],
         } for a in attempts],
-        # The pupil's own words and the request's state; the safeguarding lead's notes are their
-        # safeguarding record and are not part of this export.
-        "requests_to_talk": [{
-            "created_at": _when(r.created_at), "message": r.message, "urgency": r.urgency_enum.label,
-            "status": r.status_enum.label, "asked_from": r.asked_from,
-        } for r in requests_],
+        # Requests to talk are seen by safeguarding leads only, never by an admin: the export says
+        # where they are held, not whether there are any. The safeguarding lead answers for them.
+        "requests_to_talk": REQUESTS_HELD_BY_THE_LEAD,
     }
 
 
@@ -96,14 +95,13 @@ class ErasureResult:
 
 def erase_problem(session: Session, pupil: User) -> str | None:
     """Why this pupil cannot be erased now, or None."""
-    statuses = session.scalars(select(HelpRequest.status).where(HelpRequest.pupil_id == pupil.id)).all()
-    if any(s != RequestStatus.CLOSED for s in statuses):
-        return (f"{pupil.display_name} has a request to talk that is still open. Nothing was erased. "
-                "Ask your safeguarding lead to deal with it and close it first.")
-    if statuses:
-        return (f"{pupil.display_name} has asked to talk before. Requests to talk are safeguarding records, kept "
-                "under your school's safeguarding retention, so Harbour does not erase this pupil. Nothing was "
-                "erased. Ask your safeguarding lead.")
+    asked = session.scalar(select(HelpRequest.id).where(HelpRequest.pupil_id == pupil.id).limit(1))
+    if asked is not None:
+        # One message whatever the request's state: an admin learns nothing of a request beyond that
+        # the safeguarding lead must be asked.
+        return (f"Harbour cannot erase {pupil.display_name}: the safeguarding lead holds records about this "
+                "pupil that are kept under the school's safeguarding retention. Nothing was erased. "
+                "Ask your safeguarding lead.")
     return None
 
 

@@ -180,3 +180,18 @@ def test_a_pupil_who_asked_to_talk_is_not_erased(demo, client, auth, status):
     assert _count(demo, User, User.id == sam) == 1
     assert _count(demo, QuizAttempt, QuizAttempt.pupil_id == sam) > 0
     assert _count(demo, AuditEvent, AuditEvent.action == "pupil_erased") == 0
+
+
+def test_an_admins_export_never_shows_a_request_to_talk(demo, client, auth):
+    sam = _sam_did_a_quiz(demo)
+    with demo.app_context():
+        pupil = db.session.get(User, sam)
+        db.session.add(HelpRequest(school_id=pupil.school_id, pupil_id=sam, message="Someone keeps asking me",
+                                   status=RequestStatus.NEW))
+        db.session.commit()
+    auth.login(*LOGINS["admin"])
+    for url in (f"/admin/pupils/{sam}", f"/admin/pupils/{sam}/data", f"/admin/pupils/{sam}/data.json",
+                f"/admin/pupils/{sam}/erase"):
+        body = client.get(url).get_data(as_text=True)
+        assert "Someone keeps asking me" not in body and "urgency" not in body.lower(), url
+    assert "safeguarding leads" in client.get(f"/admin/pupils/{sam}/data").get_data(as_text=True)
