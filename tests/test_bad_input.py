@@ -107,3 +107,15 @@ def test_server_error_page_is_calm_and_keeps_help(app, demo, client):
     assert response.status_code == 500
     assert "Something went wrong" in html and "Get help" in html and "Quick exit" in html
     assert "Traceback" not in html and "RuntimeError" not in html
+
+
+def test_a_nul_character_in_a_form_is_400_and_nothing_is_saved(sam, client):
+    # PostgreSQL cannot store NUL; both engines refuse it the same way, before anything is saved.
+    from course.models import HelpRequest
+
+    response = client.post("/help/talk", data={"csrf_token": csrf_from(client, "/help/talk"),
+                                               "message": "help\x00me", "urgency": ""})
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.get_data(as_text=True)
+    with sam.app_context():
+        assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == 0
