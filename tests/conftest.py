@@ -12,14 +12,35 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from course import create_app
 from course.config import PROJECT_ROOT
 from course.extensions import db
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
-TEST_DATABASE_URL = os.environ.get("HARBOUR_TEST_DATABASE_URL", "")
+# pytest-xdist runs the suite on several workers (gw0, gw1, ...): each gets its own PostgreSQL database
+# and its own Redis database number, so one worker's emptying never meets another's test.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_NUMBER = int(WORKER[2:]) if WORKER.startswith("gw") else 0
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", f"redis://127.0.0.1:6379/{1 + WORKER_NUMBER}")
+
+
+def _database_for_this_worker(url: str) -> str:
+    """The PostgreSQL URL with the database named for this worker (created once), or `url` itself."""
+    if not url.startswith("postgresql") or not WORKER:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{WORKER}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _database_for_this_worker(os.environ.get("HARBOUR_TEST_DATABASE_URL", ""))
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 
 
@@ -139,3 +160,10 @@ def post_form(client, page: str, action: str | None = None, data: dict | None = 
     """Open a page like a browser would, then post its form with the page's CSRF token."""
     fields = {"csrf_token": csrf_from(client, page), **(data or {})}
     return client.post(action or page, data=fields, **kwargs)
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses a database is a `db` test: CI runs those again against PostgreSQL."""
+    for item in items:
+        if {"database_url", "migrated_template"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import LoginFailure, Role, User
+from tests.conftest import REDIS_TEST_URL
 from tests.factories import make_school, make_user
 
 PASSWORD = "a-long-test-password"
-REDIS_TEST_URL = "redis://127.0.0.1:6379/1"
 
 
 def _redis_or_skip():

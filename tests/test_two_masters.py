@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import Assignment, Module, Role
-from tests.conftest import ON_POSTGRES
+from tests.conftest import ON_POSTGRES, REDIS_TEST_URL
 from tests.factories import make_class, make_school, make_user
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="two servers share one PostgreSQL: run with "
@@ -32,7 +32,6 @@ pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="two servers share one P
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/1")
 PASSWORD = "a-long-test-password"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
