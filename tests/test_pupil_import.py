@@ -12,7 +12,8 @@ from course.pupil_import import read_pupil_csv
 from .conftest import csrf_from
 from .factories import class_id
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "mis-export-sample.csv"
+# A copy of shared/data/mis-export-sample.csv (a made-up MIS export), kept here so a clean clone has it.
+SAMPLE = Path(__file__).resolve().parent / "fixtures" / "mis" / "mis-export-sample.csv"
 HEADER = "First name,Last name,Year group,Class\n"
 
 
