@@ -6,11 +6,10 @@ PostgreSQL pass of .ci/run, skipped on SQLite).
 """
 
 import http.client
+import os
 import re
 import shutil
 import subprocess
-import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,9 +25,8 @@ from course.models import Assignment, Module, Progress, QuizAttempt, Role, Schoo
 from course.rules.passwords import hash_password
 
 from .conftest import ON_POSTGRES
+from .gunicorn_servers import BIN, start_gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PUPILS = 50
 PASSWORD = "load-test-pupil-pw"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -91,23 +89,10 @@ def _prepare(database_url: str, content_root: Path) -> tuple[str, dict]:
 
 
 def _start_gunicorn(database_url: str, content_root: Path, tmp_path: Path) -> tuple[subprocess.Popen, int]:
-    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith(("HARBOUR_", "FLASK_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HARBOUR_", "FLASK_"))}
     env.update(DATABASE_URL=database_url, SECRET_KEY="load-test-secret-key-" + "x" * 20, HARBOUR_INSECURE_COOKIES="1",
                HARBOUR_CONTENT_ROOT=str(content_root), PATH=f"{BIN}:{env['PATH']}")
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "4", "-b", "127.0.0.1:0", "--timeout", "60", "app:app"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline, seen = time.monotonic() + 60, []
-    while time.monotonic() < deadline:
-        line = server.stderr.readline()
-        if not line and server.poll() is not None:
-            break
-        seen.append(line)
-        found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line)
-        if found:
-            threading.Thread(target=server.stderr.read, daemon=True).start()  # keep the pipe drained
-            return server, int(found.group(1))
-    server.kill()
-    pytest.fail("gunicorn did not start:\n" + "".join(seen))
+    return start_gunicorn(["-w", "4", "-b", "127.0.0.1:0", "--timeout", "60"], env)
 
 
 def _one_pupil(port: int, n: int, slug: str, answers: dict) -> dict:

@@ -10,15 +10,14 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from tests.gunicorn_servers import BIN, ROOT, NoRedirect, listening_port
+
 ADMIN_URL = os.environ.get("HARBOUR_DEPLOY_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -60,7 +59,7 @@ def test_gunicorn_with_the_deploy_config_on_postgresql_serves_health(own_postgre
     server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "app:app"], cwd=ROOT,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        port = _listening_port(server)
+        port = listening_port(server)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -74,7 +73,7 @@ def test_gunicorn_with_the_deploy_config_on_postgresql_serves_health(own_postgre
                 time.sleep(0.3)
         # With no school yet, pages lead to the set-up page (and production pages carry HSTS).
         request = urllib.request.Request(f"http://127.0.0.1:{port}/login", headers={"X-Forwarded-Proto": "https"})
-        opener = urllib.request.build_opener(_NoRedirect)
+        opener = urllib.request.build_opener(NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as redirected:
             opener.open(request, timeout=5)
         assert redirected.value.code == 302 and redirected.value.headers["Location"].endswith("/setup/")
@@ -90,25 +89,3 @@ def test_gunicorn_with_the_deploy_config_on_postgresql_serves_health(own_postgre
                for line in lines)
     assert "127.0.0.1" not in out
     assert len(re.findall("Booting worker with pid", err)) == 2  # HARBOUR_WORKERS=2
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _listening_port(server: subprocess.Popen) -> int:
-    # Gunicorn was told port 0 (the OS picks a free one) and says which it got on stderr.
-    deadline = time.monotonic() + 60
-    seen = []
-    while time.monotonic() < deadline:
-        line = server.stderr.readline()
-        if not line:
-            if server.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line)
-        if found:
-            return int(found.group(1))
-    pytest.fail("gunicorn did not start:\n" + "".join(seen))

@@ -1,10 +1,12 @@
-"""Every page, for every role, keeps "Get help" and Quick exit in reach."""
+"""Every page, for every role, keeps "Get help" and Quick exit in reach, and holds no inline code."""
 
 import pytest
 from sqlalchemy import select
 
 from course.extensions import db
 from course.models import QuizAttempt, SchoolClass, User
+
+from .test_no_inline_code import inline_code
 
 ROLES = [None, ("sam", "sunny-otter-42"), ("teacher", "harbour-teacher-demo"), ("dsl", "harbour-dsl-demo"),
          ("admin", "harbour-admin-demo")]
@@ -48,6 +50,7 @@ def test_every_page_has_get_help_and_quick_exit(demo, client, auth, login):
         html = response.get_data(as_text=True)
         assert 'href="/help/"' in html and ">Get help<" in html, url
         assert "data-quick-exit" in html and ">Quick exit<" in html, url
+        assert inline_code(html) == [], url
         assert response.status_code < 500, url
         checked += 1
     assert checked >= 5

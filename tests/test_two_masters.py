@@ -12,12 +12,10 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -26,19 +24,13 @@ from course.extensions import db
 from course.models import Assignment, Module, Role
 from tests.conftest import ON_POSTGRES, REDIS_TEST_URL
 from tests.factories import make_class, make_school, make_user
+from tests.gunicorn_servers import BIN, NoRedirect, start_gunicorn
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="two servers share one PostgreSQL: run with "
                                 "HARBOUR_TEST_DATABASE_URL=postgresql+psycopg://... (CI's PostgreSQL pass does)")
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PASSWORD = "a-long-test-password"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 class Browser:
@@ -46,7 +38,7 @@ class Browser:
 
     def __init__(self):
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  _NoRedirect)
+                                                  NoRedirect)
 
     def open(self, url: str, data: dict | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
@@ -78,22 +70,8 @@ def redis_db():
 
 
 def _start(env: dict) -> tuple[subprocess.Popen, str]:
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "app:app"], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 90
-    seen = []
-    while time.monotonic() < deadline:
-        line = server.stderr.readline()
-        if not line and server.poll() is not None:
-            break
-        seen.append(line)
-        found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line)
-        if found:
-            # Keep reading stderr in the background, so a full pipe never blocks the server.
-            subprocess.Popen(["cat"], stdin=server.stderr, stdout=subprocess.DEVNULL)
-            return server, f"http://127.0.0.1:{found.group(1)}"
-    server.kill()
-    pytest.fail("gunicorn did not start:\n" + "".join(seen))
+    server, port = start_gunicorn(["-c", "deploy/gunicorn.conf.py"], env, timeout=90)
+    return server, f"http://127.0.0.1:{port}"
 
 
 def _wait_ready(base: str) -> None:
