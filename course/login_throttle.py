@@ -116,8 +116,9 @@ def _run(action):
 
 def _settings() -> tuple[timedelta, int, int]:
     config = current_app.config
-    return (timedelta(minutes=config.get("LOGIN_WINDOW_MINUTES", 15)), config.get("LOGIN_USER_LIMIT", 5),
-            config.get("LOGIN_ADDRESS_LIMIT", 200))
+    # Defaults live in course/config.py (HARBOUR_LOGIN_*), not here.
+    return (timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]), config["LOGIN_USER_LIMIT"],
+            config["LOGIN_ADDRESS_LIMIT"])
 
 
 def is_blocked(keys: Keys) -> bool:
