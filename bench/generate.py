@@ -19,8 +19,9 @@ from sqlalchemy.engine import make_url
 
 from course import create_app
 from course.config import PROJECT_ROOT
-from course.content_sync import library, module_ids, sync_modules
-from course.directory import seed_help_services
+from course.domain.directory import seed_help_services
+from course.domain.passwords import hash_password
+from course.domain.scoring import mark_quiz
 from course.extensions import db
 from course.models import (
     Assignment,
@@ -35,8 +36,7 @@ from course.models import (
     utcnow,
 )
 from course.models.classes import class_pupil, class_teacher
-from course.rules.passwords import hash_password
-from course.rules.scoring import mark_quiz
+from course.web.content import library, module_ids, sync_modules
 
 YEAR_GROUPS = [7, 8, 9, 10, 11, 12, 13]
 # Tables with an integer id this module chooses; PostgreSQL's sequences are moved past them after.
@@ -245,7 +245,7 @@ def fix_sequences(session) -> None:
 def generate(database_url: str, schools: list[tuple[str, int, int]], seed: int = 2026) -> list[SchoolFacts]:
     """A fresh, migrated database holding `schools` as (name, pupils, classes); facts for each."""
     fresh_database(database_url)
-    sync_log = logging.getLogger("course.content_sync")
+    sync_log = logging.getLogger("course.web.content")
     sync_log.disabled = True  # "no tables yet" is expected: the migrations run next
     app = bench_app(database_url)
     sync_log.disabled = False

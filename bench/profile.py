@@ -10,11 +10,10 @@ from pathlib import Path
 
 from pyinstrument import Profiler
 
-from course.runtime import tune_garbage_collector
-
-from .generate import bench_app, generate
-from .queries import quiet_request_log, send
-from .sessions import page_requests
+from bench.generate import bench_app, generate
+from bench.queries import quiet_request_log, send
+from bench.sessions import page_requests
+from course.web.runtime import tune_garbage_collector
 
 
 def main() -> None:

@@ -6,9 +6,8 @@ import time
 
 from sqlalchemy import event
 
+from bench.sessions import USER_AGENT, BenchRequest
 from course.extensions import db
-
-from .sessions import USER_AGENT, BenchRequest
 
 
 def quiet_request_log() -> None:

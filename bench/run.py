@@ -22,13 +22,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 
+from bench.generate import bench_app, generate, trust_schools
+from bench.queries import measure_pages, quiet_request_log
+from bench.sessions import page_requests
+from bench.spike import run_spike
 from course.models import QuizAttempt
-from course.runtime import tune_garbage_collector
-
-from .generate import bench_app, generate, trust_schools
-from .queries import measure_pages, quiet_request_log
-from .sessions import page_requests
-from .spike import run_spike
+from course.web.runtime import tune_garbage_collector
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from flask import session
 from flask_wtf.csrf import generate_csrf
 
-from course.content_sync import library
 from course.extensions import login_manager
 from course.pupil.quiz_form import new_form_token
+from course.web.content import library
 
 # wrk and the spike client send this User-Agent, so the session's identifier matches and Flask-Login
 # never marks the session as changed (which would set a new cookie on every response).

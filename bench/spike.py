@@ -9,7 +9,7 @@ import statistics
 import threading
 import time
 
-from .sessions import USER_AGENT, first_module_slug, quiz_body, session_cookie
+from bench.sessions import USER_AGENT, first_module_slug, quiz_body, session_cookie
 
 
 def _post(host: str, port: int, path: str, cookie: str, body: str) -> tuple[int, str]:

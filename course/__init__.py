@@ -6,10 +6,11 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config, db, errors, page_context, request_log, security
+from . import config
 from .content.library import load_or_exit
 from .extensions import csrf, login_manager, migrate
 from .extensions import db as database
+from .web import db, errors, page_context, request_log, security
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -60,23 +61,23 @@ def load_content(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, database, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrate.init_app(app, database, directory=str(config.MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
+    from .admin import year_bp as school_year_bp
     from .audit_log import bp as audit_log_bp
     from .auth import bp as auth_bp
-    from .health import bp as health_bp
     from .help import bp as help_bp
     from .home import bp as home_bp
     from .pupil import bp as pupil_bp
     from .safeguarding import bp as safeguarding_bp
-    from .school_year_admin import bp as school_year_bp
     from .setup import bp as setup_bp
     from .teacher import bp as teacher_bp
+    from .web.health import bp as health_bp
 
     for blueprint in (setup_bp, health_bp, home_bp, auth_bp, help_bp, pupil_bp, teacher_bp, safeguarding_bp,
                       admin_bp, school_year_bp, audit_log_bp):
@@ -84,7 +85,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .commands import register
+    from .cli import register
 
     register(app)
 
@@ -97,10 +98,10 @@ def configure_logging(app: Flask) -> None:
 
 def sync_content(app: Flask) -> None:
     """Bring the module table up to date; in demo mode, create the demo school on the first run."""
-    from .content_sync import sync_modules_if_ready
+    from .web.content import sync_modules_if_ready
 
     with app.app_context():
         if sync_modules_if_ready() and app.config["HARBOUR_DEMO"]:
-            from .demo import ensure_demo_school
+            from .web.content import ensure_demo_school
 
             ensure_demo_school()

@@ -5,8 +5,23 @@ import secrets
 import sys
 from pathlib import Path
 
-# Where lesson content lives: the repository's top-level folders, unless told otherwise.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
+# The checkout Harbour runs from, when it does (tests and the benchmark read its content).
+PROJECT_ROOT = PACKAGE_ROOT.parent
+# The Alembic migrations ship inside the package, so an installed Harbour can build its own schema.
+MIGRATIONS_DIR = PACKAGE_ROOT / "migrations"
+# The lesson content a wheel carries (modules/, quizzes/, help_directory/, copied in by setup.py).
+SHIPPED_CONTENT = PACKAGE_ROOT / "shipped_content"
+
+
+def default_content_root() -> Path:
+    """Where lesson content is read from unless HARBOUR_CONTENT_ROOT says otherwise: the checkout's
+    top-level folders when Harbour runs from a checkout (so edits show at once), else the copy that
+    ships inside the installed package."""
+    checkout = PACKAGE_ROOT.parent
+    if (checkout / "modules").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout
+    return SHIPPED_CONTENT
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -82,7 +97,7 @@ def from_environment(instance_path: str) -> dict:
         # How many app servers share the database (1: one machine), and how many proxies sit in front.
         "HARBOUR_HOSTS": _int("HARBOUR_HOSTS", 1),
         "HARBOUR_PROXIES": _int("HARBOUR_PROXIES", 0),
-        "CONTENT_ROOT": os.environ.get("HARBOUR_CONTENT_ROOT", str(PROJECT_ROOT)),
+        "CONTENT_ROOT": os.environ.get("HARBOUR_CONTENT_ROOT") or str(default_content_root()),
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # Login throttling: tries per username, and per address (a school shares one), in a window.
         "LOGIN_WINDOW_MINUTES": _int("HARBOUR_LOGIN_WINDOW_MINUTES", 15),

@@ -24,7 +24,7 @@ max_requests_jitter = 200
 
 # Logs to stdout/stderr, for journald or the container's log collector. The access log leaves out
 # the client's address, the query string and the referrer: they can identify a pupil. Harbour itself
-# also writes one JSON line per request with the user id (course/request_log.py).
+# also writes one JSON line per request with the user id (course/web/request_log.py).
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("HARBOUR_LOG_LEVEL", "info")
@@ -36,11 +36,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def post_worker_init(worker):
-    # Once Harbour is loaded in the worker: see course/runtime.py (half the overview's time was the GC).
+    # Once Harbour is loaded in the worker: see course/web/runtime.py (half the overview's time was the GC).
     # Only for Harbour: the benchmark's bare hello-world app runs under this file too, untouched.
     import sys
 
     if "course" in sys.modules:
-        from course.runtime import tune_garbage_collector
+        from course.web.runtime import tune_garbage_collector
 
         tune_garbage_collector()

@@ -4,9 +4,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, select
 
+from course.domain.passwords import hash_password
 from course.extensions import db
 from course.models import Role, School, SchoolClass, User
-from course.rules.passwords import hash_password
 
 _HASHES: dict[str, str] = {}
 
@@ -30,8 +30,8 @@ def make_user(app, username: str, role: Role = Role.TEACHER, password: str = "a-
 
 
 def make_school(app, name: str = "Second School") -> int:
-    from course.content_sync import library
-    from course.directory import seed_help_services
+    from course.domain.directory import seed_help_services
+    from course.web.content import library
 
     with app.app_context():
         school = School(name=name, region="uk", safeguarding_contact="Mr Other, room 1")

@@ -21,9 +21,9 @@ from sqlalchemy import select, text
 
 from course import create_app
 from course.config import PROJECT_ROOT
-from course.content_sync import sync_modules_if_ready
 from course.extensions import db
 from course.models import Role, SchoolClass, User
+from course.web.content import sync_modules_if_ready
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL, _empty_postgres
 from tests.two_schools import PASSWORD, build_two_schools
 

@@ -3,12 +3,11 @@
 import pytest
 from sqlalchemy import select
 
+from course.domain.passwords import staff_password_problem, verify_password
 from course.extensions import db
 from course.models import AuditEvent, HelpRequestEvent, HelpService, Role, School, User
-from course.rules.passwords import staff_password_problem, verify_password
-
-from .conftest import post_form
-from .factories import make_school, make_user, user_id
+from tests.conftest import post_form
+from tests.factories import make_school, make_user, user_id
 
 ADMIN = ("admin", "harbour-admin-demo")
 
@@ -64,7 +63,7 @@ def test_bad_staff_details_change_nothing(demo, client, auth, data, message):
 def test_changing_a_role_is_audited_and_ends_their_sessions(demo, client, auth, app):
     teacher_id = user_id(demo, "teacher")
     other = demo.test_client()
-    from .conftest import AuthActions
+    from tests.conftest import AuthActions
     AuthActions(other).login("teacher", "harbour-teacher-demo")
     assert other.get("/teach/").status_code == 200
     auth.login(*ADMIN)
@@ -103,7 +102,7 @@ def test_password_reset_is_audited(demo, client, auth):
 
 def test_deleting_a_user_keeps_their_audit_events_and_notes(demo, client, auth):
     # The lead writes a note and an audit event, then their account is deleted.
-    from .test_help_requests import _ask
+    from tests.test_help_requests import _ask
     _ask(client, auth)
     auth.login("dsl", "harbour-dsl-demo")
     with demo.app_context():

@@ -4,9 +4,8 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import AuditEvent, Role
-
-from .conftest import post_form
-from .factories import make_school, make_user, user_id
+from tests.conftest import post_form
+from tests.factories import make_school, make_user, user_id
 
 
 def test_failed_logins_and_exports_appear_in_the_log(demo, client, auth):

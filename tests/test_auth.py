@@ -39,7 +39,7 @@ def test_logout_ends_the_session_and_old_cookies_stop_working(demo, client, auth
 
 
 def test_next_only_goes_to_a_page_on_this_site(demo, client):
-    from .conftest import csrf_from
+    from tests.conftest import csrf_from
 
     for target, expected in [("/lessons/", "/lessons/"), ("https://evil.example/", "/"), ("//evil.example", "/"),
                              ("/\\evil.example", "/")]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ON_POSTGRES
+from tests.conftest import ON_POSTGRES
 
 pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="SQLite backup; PostgreSQL uses pg_dump")
 

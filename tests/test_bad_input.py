@@ -5,11 +5,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from course.content_sync import library
 from course.extensions import db
 from course.models import QuizAttempt
-
-from .conftest import csrf_from
+from course.web.content import library
+from tests.conftest import csrf_from
 
 
 def _attempts(app) -> int:

@@ -19,13 +19,12 @@ import pytest
 from sqlalchemy import func, select
 
 from course import create_app
-from course.content_sync import library, module_ids
+from course.domain.passwords import hash_password
 from course.extensions import db
 from course.models import Assignment, Module, Progress, QuizAttempt, Role, SchoolClass, User
-from course.rules.passwords import hash_password
-
-from .conftest import ON_POSTGRES
-from .gunicorn_servers import BIN, start_gunicorn
+from course.web.content import library, module_ids
+from tests.conftest import ON_POSTGRES
+from tests.gunicorn_servers import BIN, start_gunicorn
 
 PUPILS = 50
 PASSWORD = "load-test-pupil-pw"

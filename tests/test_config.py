@@ -6,8 +6,7 @@ from sqlalchemy import text
 from course import create_app
 from course.config import load_secret_key
 from course.extensions import db
-
-from .conftest import FIXTURE_CONTENT, ON_POSTGRES
+from tests.conftest import FIXTURE_CONTENT, ON_POSTGRES
 
 
 def test_secret_key_is_generated_once_and_shared(tmp_path, monkeypatch):

@@ -11,8 +11,7 @@ from course import create_app
 from course.config import PROJECT_ROOT
 from course.content import InvalidContent, load_library
 from course.content import library as library_module
-
-from .conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from course.models import (
     User,
     utcnow,
 )
-
-from .factories import count_queries, make_class, make_user, user_id
+from tests.factories import count_queries, make_class, make_user, user_id
 
 DSL = ("dsl", "harbour-dsl-demo")
 

@@ -7,11 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from course import create_app
-from course import db as course_db
 from course.extensions import db
 from course.models import Progress, User
-
-from .conftest import ON_POSTGRES, csrf_from
+from course.web import db as course_db
+from tests.conftest import ON_POSTGRES, csrf_from
 
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="holds a SQLite lock / moves the SQLite file")
 

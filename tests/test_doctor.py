@@ -11,8 +11,7 @@ from sqlalchemy import update
 from course import create_app
 from course.extensions import db
 from course.models import HelpService
-
-from .conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT
 
 
 def _doctor(app):

@@ -5,8 +5,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import QuizAttempt, SchoolClass, User
-
-from .test_no_inline_code import inline_code
+from tests.test_no_inline_code import inline_code
 
 ROLES = [None, ("sam", "sunny-otter-42"), ("teacher", "harbour-teacher-demo"), ("dsl", "harbour-dsl-demo"),
          ("admin", "harbour-admin-demo")]

@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import AuditEvent, HelpService, Role
-
-from .conftest import post_form
-from .factories import make_school
+from tests.conftest import post_form
+from tests.factories import make_school
 
 
 def _childline(app):
@@ -57,7 +56,7 @@ def test_only_the_schools_leads_edit_the_directory(demo, client, auth):
         assert client.get(f"/safeguarding/directory/{service.id}").status_code == 403
         auth.logout()
     other = make_school(demo)
-    from .factories import make_user
+    from tests.factories import make_user
     make_user(demo, "otherdsl", Role.SAFEGUARDING_LEAD, school_id=other)
     auth.login("otherdsl", "a-long-test-password", school_id=other)
     assert client.get(f"/safeguarding/directory/{service.id}").status_code == 404

@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import AppendOnlyError, AuditEvent, HelpRequest, HelpRequestEvent, Role, User
-
-from .conftest import post_form
-from .factories import make_school, make_user, user_id
+from tests.conftest import post_form
+from tests.factories import make_school, make_user, user_id
 
 PUPIL = ("sam", "sunny-otter-42")
 DSL = ("dsl", "harbour-dsl-demo")

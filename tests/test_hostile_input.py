@@ -12,12 +12,11 @@ from sqlalchemy import func, select
 
 from course.content.modules import parse_module
 from course.content.quizzes import parse_quiz
-from course.content_sync import library
+from course.domain.pupil_import import read_pupil_csv
 from course.extensions import db
 from course.models import HelpRequest, QuizAttempt, Role, SchoolClass, User, class_teacher
-from course.pupil_import import read_pupil_csv
-
-from .conftest import csrf_from
+from course.web.content import library
+from tests.conftest import csrf_from
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE_TEXT = (ROOT / "modules" / "people-online.md").read_text()

@@ -7,8 +7,7 @@ import pytest
 
 from course import create_app
 from course.config import from_environment
-
-from .conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT
 
 SAFE_KEY = "k" * 64
 

@@ -19,9 +19,8 @@ from course.models import (
     User,
     class_pupil,
 )
-
-from .conftest import csrf_from
-from .factories import make_school, make_user, user_id
+from tests.conftest import csrf_from
+from tests.factories import make_school, make_user, user_id
 
 pytestmark = pytest.mark.db
 

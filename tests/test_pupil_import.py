@@ -5,12 +5,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from course.domain.pupil_import import read_pupil_csv
 from course.extensions import db
 from course.models import AuditEvent, Role, User
-from course.pupil_import import read_pupil_csv
-
-from .conftest import csrf_from
-from .factories import class_id
+from tests.conftest import csrf_from
+from tests.factories import class_id
 
 # A copy of shared/data/mis-export-sample.csv (a made-up MIS export), kept here so a clean clone has it.
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "mis" / "mis-export-sample.csv"
@@ -62,7 +61,7 @@ BROKEN = {
 def test_broken_files_name_the_problem_and_save_nothing(teacher, client, case):
     data, expected = BROKEN[case]
     if case == "class of another teacher":
-        from .factories import make_class, make_user
+        from tests.factories import make_class, make_user
 
         make_class(teacher, "Other class", make_user(teacher, "other-teacher"))
     before = _pupils(teacher)

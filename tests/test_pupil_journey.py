@@ -4,11 +4,10 @@ import re
 
 from sqlalchemy import select
 
-from course.content_sync import library
 from course.extensions import db
 from course.models import AttemptAnswer, Progress, QuizAttempt, User
-
-from .conftest import csrf_from
+from course.web.content import library
+from tests.conftest import csrf_from
 
 
 def _form_token(html: str) -> str:
@@ -140,8 +139,8 @@ def test_option_order_is_the_pupils_own_and_stable(demo, client, auth):
 
 
 def test_every_module_of_the_course_can_be_assigned_and_completed(demo, client, auth):
-    from .conftest import post_form
-    from .factories import class_id
+    from tests.conftest import post_form
+    from tests.factories import class_id
 
     target = class_id(demo, "8A PSHE")
     with demo.app_context():

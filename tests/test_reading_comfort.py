@@ -2,7 +2,7 @@
 
 import re
 
-from .conftest import csrf_from
+from tests.conftest import csrf_from
 
 BODY = re.compile(r'<body class="([^"]*)"')
 

@@ -5,21 +5,11 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select, update
 
-from course import school_year
+from course.domain import school_year
+from course.domain.school_year import deletion_date, school_year_of
 from course.extensions import db
-from course.models import (
-    AuditEvent,
-    HelpRequest,
-    LeaverSummary,
-    Progress,
-    Role,
-    School,
-    SchoolClass,
-    User,
-)
-from course.school_year import deletion_date, school_year_of
-
-from .conftest import csrf_from, post_form
+from course.models import AuditEvent, HelpRequest, LeaverSummary, Progress, Role, School, SchoolClass, User
+from tests.conftest import csrf_from, post_form
 
 ADMIN = ("admin", "harbour-admin-demo")
 

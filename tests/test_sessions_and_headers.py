@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from course import create_app
-from course.security import CONTENT_SECURITY_POLICY
+from course.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import csrf_from, post_form
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "course" / "templates"

@@ -4,8 +4,7 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import AuditEvent, HelpService, Role, School, User
-
-from .conftest import csrf_from
+from tests.conftest import csrf_from
 
 DETAILS = {"name": "Riverside Academy", "region": "uk",
            "safeguarding_contact": "Mr Patel, our safeguarding lead, in the library office",
@@ -97,7 +96,7 @@ def test_flask_setup_refuses_bad_details_and_saves_nothing(app, runner):
                                  "--admin-password", "short"])
     assert result.exit_code == 1
     assert "Choose a region" in result.output and "at least 12 characters" in result.output
-    assert "Use letters, numbers" in result.output
+    assert "Use 2 to 40 lower-case letters" in result.output
     assert _count(app, School) == 0
 
 

@@ -3,7 +3,7 @@ staff choose one (first set-up, an admin adding or resetting staff, changing one
 
 import pytest
 
-from course.rules.passwords import common_passwords, staff_password_problem
+from course.domain.passwords import common_passwords, staff_password_problem
 from tests.conftest import post_form
 
 COMMON_BUT_LONG = "q1w2e3r4t5y6"  # 12 characters, and on the list
@@ -53,9 +53,9 @@ def test_an_admin_cannot_give_new_staff_a_common_password(demo, client, auth):
 
 
 def test_first_set_up_refuses_a_common_admin_password(app):
-    from course.content_sync import library
+    from course.domain.schools import NewSchool, problems_with
     from course.extensions import db
-    from course.schools import NewSchool, problems_with
+    from course.web.content import library
 
     with app.app_context():
         new = NewSchool(name="Alder Primary", region="uk", safeguarding_contact="Ms Lee, room 4", admin_name="Ms Lee",

@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import Assignment, SchoolClass
-
-from .conftest import post_form
+from tests.conftest import post_form
 
 
 def _class(app, name):

@@ -9,12 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from course.content_sync import library
 from course.extensions import db
 from course.models import Assignment, AuditEvent, Progress, Role, SchoolClass, User
-
-from .conftest import csrf_from, post_form
-from .factories import class_id, count_queries, make_class, make_user, user_id
+from course.web.content import library
+from tests.conftest import csrf_from, post_form
+from tests.factories import class_id, count_queries, make_class, make_user, user_id
 
 
 @pytest.fixture
@@ -80,7 +79,7 @@ def test_login_cards_for_a_whole_class_and_the_print_stylesheet(teacher, client)
 def test_reset_a_pupils_password_is_audited_and_ends_their_session(teacher, client, app):
     sam = user_id(teacher, "sam")
     other = app.test_client()
-    from .conftest import AuthActions
+    from tests.conftest import AuthActions
 
     AuthActions(other).login("sam", "sunny-otter-42")
     assert other.get("/lessons/").status_code == 200
@@ -250,7 +249,7 @@ def test_query_count_does_not_grow_with_the_class(teacher, client, page):
     _grow_class(teacher, small, 5)
     with teacher.app_context():
         for slug in ("people-online", "where-to-go-for-help"):
-            from course.content_sync import module_ids
+            from course.web.content import module_ids
 
             db.session.add(Assignment(school_id=1, class_id=small, module_id=module_ids()[slug]))
         db.session.commit()

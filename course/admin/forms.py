@@ -1,11 +1,29 @@
-"""Forms admins fill in: staff accounts and the school's settings."""
+"""Forms admins fill in: staff accounts, the school's settings, and the school year."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
+from ..domain.accounts import SAFEGUARDING_CONTACT_LIMIT, SCHOOL_NAME_LIMIT, USERNAME, USERNAME_RULE
+from ..domain.passwords import staff_password_problem
 from ..models import STAFF_ROLES
-from ..rules.passwords import staff_password_problem
 
 ROLE_CHOICES = [(r.value, r.label) for r in STAFF_ROLES]
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@school.org.uk, or leave it empty.")
@@ -27,7 +45,7 @@ class StaffDetailsForm(FlaskForm):
 class NewStaffForm(StaffDetailsForm):
     username = StringField("Username", validators=[
         DataRequired("Enter a username."),
-        Regexp(r"^[a-z0-9][a-z0-9._-]{1,39}$", message="Use 2 to 40 lower-case letters, digits, dots, hyphens or underscores.")])
+        Regexp(USERNAME, message=USERNAME_RULE)])
     password = PasswordField("First password (they choose their own when they first log in)",
                              validators=[_staff_password])
 
@@ -42,14 +60,45 @@ class DeleteStaffForm(FlaskForm):
 
 
 class SchoolSettingsForm(FlaskForm):
-    name = StringField("School name", validators=[DataRequired("Enter the school's name."), Length(max=200)])
+    name = StringField("School name", validators=[DataRequired("Enter the school's name."), Length(max=SCHOOL_NAME_LIMIT)])
     region = SelectField("Help directory region")
     safeguarding_contact = TextAreaField(
         "Your safeguarding contact, as pupils should see it", validators=[
             DataRequired("Enter who pupils can talk to, for example 'Ms Rahman in Student Support (room 12)'."),
-            Length(max=300)])
+            Length(max=SAFEGUARDING_CONTACT_LIMIT)])
 
 
 class ErasePupilForm(FlaskForm):
     confirm = BooleanField("Yes, erase this pupil. This cannot be undone.",
                            validators=[DataRequired("Tick the box to confirm.")])
+
+
+# The school-year page
+
+class SchoolYearSettingsForm(FlaskForm):
+    final_year_group = IntegerField("Last year group the school teaches", validators=[
+        InputRequired("Enter the last year group, for example 11 or 13."),
+        NumberRange(1, 14, "Use a year group from 1 to 14.")])
+    retention = RadioField("Keep leavers' data", choices=[
+        ("term", "Until the end of the term after they leave (recommended)"),
+        ("days", "For a number of days after they leave")], default="term")
+    retention_days = IntegerField("Number of days", validators=[
+        Optional(), NumberRange(1, 3650, "Use a number of days from 1 to 3650.")])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() stops the field's own checks when it is empty, so the "days" choice is checked here.
+        if self.retention.data == "days" and self.retention_days.data is None and not self.retention_days.errors:
+            self.retention_days.errors = ["Enter how many days to keep leavers' data."]
+            valid = False
+        return valid
+
+
+class RolloverForm(FlaskForm):
+    fingerprint = HiddenField(validators=[DataRequired()])
+    confirm = BooleanField("I have checked the preview above", validators=[
+        DataRequired("Tick the box to confirm you have checked the preview.")])
+
+
+class RetentionForm(FlaskForm):
+    pass

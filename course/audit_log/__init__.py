@@ -2,10 +2,10 @@
 
 from flask import Blueprint
 
-from ..access import guard_blueprint
 from ..models import Role
+from ..web.access import guard_blueprint
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 guard_blueprint(bp, Role.SAFEGUARDING_LEAD, Role.ADMIN)
 
-from . import routes  # noqa: E402,F401
+from . import events  # noqa: E402,F401

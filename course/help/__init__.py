@@ -13,4 +13,4 @@ def _ask_form_factory():
     return {"ask_to_talk_form": blank_ask_form}
 
 
-from . import routes  # noqa: E402,F401
+from . import pages  # noqa: E402,F401

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..help_requests import MESSAGE_LIMIT
+from ..domain.help_requests import MESSAGE_LIMIT
 from ..models import Urgency
 
 URGENCY_CHOICES = [(u.value, u.label) for u in (Urgency.NOT_SAID, Urgency.WHEN_YOU_CAN, Urgency.TODAY, Urgency.NOW)]

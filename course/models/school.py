@@ -23,7 +23,7 @@ class School(db.Model):
     # The last year group the school teaches: at year rollover, pupils in it become leavers.
     final_year_group: Mapped[int] = mapped_column(default=13, server_default="13")
     # How long leavers' data is kept: a number of days, or None for "to the end of the following
-    # term" (see course/school_year.py for how term dates are approximated).
+    # term" (see course/domain/school_year.py for how term dates are approximated).
     leaver_retention_days: Mapped[int | None]
     year_rolled_over_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,10 +2,11 @@
 
 from flask import Blueprint
 
-from ..access import guard_blueprint
 from ..models import Role
+from ..web.access import guard_blueprint
 
 bp = Blueprint("pupil", __name__, url_prefix="/lessons")
 guard_blueprint(bp, Role.PUPIL)
 
-from . import comfort, routes  # noqa: E402,F401
+# Every view file of the pupil pages, imported in this one place so their routes are registered.
+from . import comfort, lessons  # noqa: E402,F401

@@ -7,7 +7,7 @@ from flask import flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from ..models import Role
-from ..safe_redirect import safe_next
+from ..web.safe_redirect import safe_next
 from . import bp
 
 SESSION_KEY = "reading_comfort"

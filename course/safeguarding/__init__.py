@@ -2,10 +2,11 @@
 
 from flask import Blueprint
 
-from ..access import guard_blueprint
 from ..models import Role
+from ..web.access import guard_blueprint
 
 bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
 guard_blueprint(bp, Role.SAFEGUARDING_LEAD)
 
-from . import routes, routes_directory, routes_requests  # noqa: E402,F401
+# Every view file of the safeguarding pages, imported in this one place so their routes are registered.
+from . import directory, overview, requests  # noqa: E402,F401

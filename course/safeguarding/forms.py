@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..help_requests import NOTE_LIMIT
+from ..domain.help_requests import NOTE_LIMIT
 from ..models import RequestStatus
 
 

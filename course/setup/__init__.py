@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..domain.schools import has_school
 from ..extensions import db
-from ..schools import has_school
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
 
@@ -42,4 +42,4 @@ def _lead_to_setup():
     return None
 
 
-from . import routes  # noqa: E402,F401
+from . import first_school  # noqa: E402,F401

@@ -4,18 +4,20 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..domain.accounts import SAFEGUARDING_CONTACT_LIMIT, SCHOOL_NAME_LIMIT
+
 
 class SetupForm(FlaskForm):
-    name = StringField("School name", validators=[DataRequired("Enter the school's name."), Length(max=200)])
+    name = StringField("School name", validators=[DataRequired("Enter the school's name."), Length(max=SCHOOL_NAME_LIMIT)])
     region = SelectField("Region", validate_choice=False)
     safeguarding_contact = TextAreaField(
         "Who pupils can talk to at school",
         validators=[DataRequired("Enter who pupils can talk to at school, and where to find them."),
-                    Length(max=500)])
+                    Length(max=SAFEGUARDING_CONTACT_LIMIT)])
     admin_name = StringField("Your name", validators=[DataRequired("Enter the admin's name."), Length(max=120)],
                              render_kw={"autocomplete": "name"})
     admin_username = StringField("Username", validators=[DataRequired("Enter a username for the admin."),
-                                                         Length(max=80)],
+                                                         Length(max=40)],
                                  render_kw={"autocomplete": "username", "autocapitalize": "none",
                                             "spellcheck": "false"})
     admin_password = PasswordField("Password", validators=[DataRequired("Enter a password."), Length(max=200)],

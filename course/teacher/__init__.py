@@ -2,10 +2,11 @@
 
 from flask import Blueprint
 
-from ..access import guard_blueprint
 from ..models import Role
+from ..web.access import guard_blueprint
 
 bp = Blueprint("teacher", __name__, url_prefix="/teach")
 guard_blueprint(bp, Role.TEACHER, Role.SAFEGUARDING_LEAD, Role.ADMIN)
 
-from . import routes  # noqa: E402,F401
+# Every view file of the teacher pages, imported in this one place so their routes are registered.
+from . import classes, library, progress, pupils  # noqa: E402,F401

@@ -6,6 +6,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMult
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..domain.accounts import USERNAME, USERNAME_RULE
 from ..models import AnswersShown
 
 
@@ -51,8 +52,7 @@ class PupilForm(FlaskForm):
     year_group = IntegerField("Year group", validators=[
         DataRequired("Enter the year group, for example 8."), NumberRange(3, 13, "Use a school year from 3 to 13.")])
     username = StringField("Username (optional: one is made for you)", validators=[
-        Optional(), Regexp(r"^[a-z0-9][a-z0-9._-]{1,39}$",
-                           message="Use 2 to 40 lower-case letters, digits, dots, hyphens or underscores.")])
+        Optional(), Regexp(USERNAME, message=USERNAME_RULE)])
 
 
 class ImportForm(FlaskForm):

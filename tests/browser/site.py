@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from course.content_sync import library
+from course.domain.help_requests import ask_to_talk
 from course.extensions import db
-from course.help_requests import ask_to_talk
 from course.models import HelpRequest, Role, SchoolClass, Urgency, User
+from course.web.content import library
 
 PUPIL = ("sam", "sunny-otter-42")
 TEACHER = ("teacher", "harbour-teacher-demo")

@@ -11,8 +11,8 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import ARTIFACTS, login, screenshot
-from .site import ROLES, site_values
+from tests.browser.conftest import ARTIFACTS, login, screenshot
+from tests.browser.site import ROLES, site_values
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE = Axe()

@@ -2,9 +2,8 @@
 Quick exit on Escape pressed twice leaves and replaces the page in the history.
 """
 
-from course.content_sync import library
-
-from .conftest import login, screenshot
+from course.web.content import library
+from tests.browser.conftest import login, screenshot
 
 QUICK_EXIT = "https://www.bbc.co.uk/weather"
 

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import login, screenshot
+from tests.browser.conftest import login, screenshot
 
 
 def _pages(pdf: bytes) -> list[tuple[float, float]]:

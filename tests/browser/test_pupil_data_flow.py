@@ -3,7 +3,7 @@ Each page is checked with axe (WCAG 2.x A and AA rules): no violations."""
 
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import login, screenshot
+from tests.browser.conftest import login, screenshot
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 

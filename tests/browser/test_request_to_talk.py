@@ -1,6 +1,6 @@
 """A pupil asks to talk; the safeguarding lead sees it, adds a note and closes it; the audit log shows it all."""
 
-from .conftest import login, screenshot
+from tests.browser.conftest import login, screenshot
 
 
 def _logout(page):

@@ -5,9 +5,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from course.content_sync import library
-
-from .conftest import login, screenshot
+from course.web.content import library
+from tests.browser.conftest import login, screenshot
 
 CSV = "First name,Last name,Year group\nAmira,Haddad,7\nTom,Price,7\nJoy,Mensah,7\n"
 

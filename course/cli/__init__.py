@@ -1,0 +1,17 @@
+"""Harbour's `flask` commands, each a thin shell over course.domain, registered from the one list below."""
+
+from flask import Flask
+
+from .backup import backup_command, restore_command
+from .content import content_cli, demo_command
+from .doctor import doctor_command
+from .school_year import retention_cli, year_cli
+from .setup import school_cli, setup_command
+
+COMMANDS = (content_cli, demo_command, setup_command, school_cli, doctor_command, year_cli, retention_cli,
+            backup_command, restore_command)
+
+
+def register(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,42 @@
+"""Writing audit events: who did what to which record, and when. Events are only ever added."""
+
+from sqlalchemy.orm import Session
+
+from ..models import AuditEvent, User
+
+# Every action Harbour records, with the words the audit page shows.
+ACTIONS = {
+    "login_failed": "Failed login",
+    "help_request_viewed": "Viewed a request to talk",
+    "help_request_note_added": "Added a note to a request to talk",
+    "help_request_status_changed": "Changed the status of a request to talk",
+    "data_exported": "Exported data",
+    "role_changed": "Changed a staff role",
+    "password_reset": "Reset a password",
+    "pupils_imported": "Imported pupils",
+    "staff_created": "Created a staff account",
+    "staff_updated": "Changed a staff account",
+    "user_deleted": "Deleted an account",
+    "pupil_erased": "Erased a pupil's data",
+    "class_archived": "Archived a class",
+    "class_restored": "Restored a class",
+    "assignment_removed": "Removed an assignment",
+    "school_settings_changed": "Changed school settings",
+    "help_service_edited": "Edited a help directory entry",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTIONS.get(action, action.replace("_", " ").capitalize())
+
+
+def record(session: Session, actor: User | None, action: str, *, school_id: int | None = None,
+           target_type: str = "", target_id: int | None = None, detail: str = "") -> AuditEvent:
+    event = AuditEvent(
+        school_id=school_id if school_id is not None else (actor.school_id if actor else None),
+        actor_id=actor.id if actor else None,
+        actor_label=f"{actor.display_name} ({actor.role_enum.label})" if actor else "",
+        action=action, target_type=target_type, target_id=target_id, detail=detail,
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,68 @@
+"""A school's help directory: seeded from its region's file, and what lesson tokens stand for there."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..content import ContentLibrary
+from ..content.help_directory import Service
+from ..content.tokens import ServiceMention, TokenValues
+from ..models import HelpService, School
+
+# A help directory entry not checked for this long may be out of date: the overview, the directory
+# page and `flask doctor` all warn about it.
+STALE_AFTER = timedelta(days=365)
+
+
+def needs_checking(last_checked: date, today: date) -> bool:
+    """A help directory entry not checked for 12 months may be out of date."""
+    return today - last_checked > STALE_AFTER
+
+
+def seed_help_services(session: Session, school: School, content: ContentLibrary) -> None:
+    """Replace the school's directory with its region's entries (on set-up or a change of region)."""
+    region = content.regions.get(school.region) or content.regions["uk"]
+    session.execute(delete(HelpService).where(HelpService.school_id == school.id))
+    for position, service in enumerate(region.services):
+        session.add(HelpService(
+            school_id=school.id, key=service.key, position=position, roles=list(service.roles),
+            name=service.name, for_whom=service.for_whom, description=service.description,
+            phone=service.phone, text_number=service.text_number, url=service.url, hours=service.hours,
+            audience=service.audience, last_checked=service.last_checked,
+        ))
+
+
+def school_services(session: Session, school: School | None, content: ContentLibrary) -> list[HelpService | Service]:
+    """The services to show: the school's own copy, or the default region's file before a school exists."""
+    if school is not None:
+        rows = list(session.scalars(select(HelpService).where(HelpService.school_id == school.id)
+                                    .order_by(HelpService.position)))
+        if rows:
+            return rows
+    region = content.regions.get(school.region if school else "uk") or content.regions["uk"]
+    return list(region.services)
+
+
+def contact_of(service: HelpService | Service) -> str:
+    if service.phone:
+        return f"call {service.phone}"
+    if service.text_number:
+        return f"text {service.text_number}"
+    if service.url:
+        return service.url.removeprefix("https://").removeprefix("http://").rstrip("/")
+    return ""
+
+
+def token_values(services: list, school: School | None) -> TokenValues:
+    by_role: dict[str, ServiceMention] = {}
+    for service in services:
+        if service.audience != "pupil":
+            continue
+        for role in service.roles:
+            by_role.setdefault(role, ServiceMention(service.name, contact_of(service)))
+    return TokenValues(
+        services=by_role,
+        school_name=school.name if school else "your school",
+        safeguarding_contact=school.safeguarding_contact if school else "",
+    )

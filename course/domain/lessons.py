@@ -1,0 +1,148 @@
+"""A pupil's lessons: what is set for them, and recording what they read and how they did."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..content import ContentLibrary
+from ..content.modules import ModuleContent
+from ..content.quizzes import Option, Question
+from ..models import AnswersShown, AttemptAnswer, Progress, QuizAttempt, Status, User, utcnow
+from . import progress as progress_rules
+from .scope import assignments_for_pupil
+from .scoring import QuizResult
+
+
+@dataclass
+class AssignedModule:
+    content: ModuleContent
+    module_id: int
+    due_date: date | None
+    answers_shown: str
+    progress: Progress | None
+
+    @property
+    def status(self) -> str:
+        return self.progress.status if self.progress else Status.NOT_STARTED
+
+    def state(self, today: date) -> str:
+        return progress_rules.cell_state(self.status, self.due_date, today)
+
+    def answers_visible(self, today: date) -> bool:
+        if self.answers_shown == AnswersShown.AFTER_DUE_DATE and self.due_date is not None:
+            return today > self.due_date
+        return True
+
+
+def assigned_modules(session: Session, pupil: User, content: ContentLibrary,
+                     module_ids: dict[str, int]) -> list[AssignedModule]:
+    """The modules set for the pupil, in course order; the soonest due date where set twice."""
+    slugs_by_id = {module_id: slug for slug, module_id in module_ids.items()}
+    assignments = session.scalars(assignments_for_pupil(pupil)).all()
+    progress = {p.module_id: p for p in session.scalars(select(Progress).where(Progress.pupil_id == pupil.id))}
+    found: dict[int, AssignedModule] = {}
+    for assignment in assignments:
+        slug = slugs_by_id.get(assignment.module_id)
+        if slug is None or slug not in content.modules:
+            continue
+        current = found.get(assignment.module_id)
+        if current is None:
+            found[assignment.module_id] = AssignedModule(content.modules[slug], assignment.module_id,
+                                                         assignment.due_date, assignment.answers_shown,
+                                                         progress.get(assignment.module_id))
+        else:
+            if assignment.due_date and (current.due_date is None or assignment.due_date < current.due_date):
+                current.due_date = assignment.due_date
+            # Where any class holds answers back, hold them back.
+            if assignment.answers_shown == AnswersShown.AFTER_DUE_DATE:
+                current.answers_shown = AnswersShown.AFTER_DUE_DATE
+    return sorted(found.values(), key=lambda a: (a.content.order, a.content.slug))
+
+
+def find_assigned(session: Session, pupil: User, content: ContentLibrary, module_ids: dict[str, int],
+                  slug: str) -> AssignedModule | None:
+    return next((a for a in assigned_modules(session, pupil, content, module_ids) if a.content.slug == slug), None)
+
+
+def progress_for(session: Session, pupil: User, module_id: int) -> Progress:
+    """The pupil's progress row for the module, created if need be, locked until the commit.
+
+    Two requests at once (a double click on Next, a quiz sent twice) both find no row: the one that
+    inserts second meets the unique constraint, and reads the first one's row instead. On PostgreSQL
+    the row is read FOR UPDATE (fresh, not the copy read earlier in the request), so the two changes
+    are applied one after the other and neither is lost; SQLite's write lock already does that.
+    """
+    query = (select(Progress).where(Progress.pupil_id == pupil.id, Progress.module_id == module_id)
+             .with_for_update().execution_options(populate_existing=True))
+    row = session.scalars(query).first()
+    if row is None:
+        row = Progress(school_id=pupil.school_id, pupil_id=pupil.id, module_id=module_id,
+                       status=Status.NOT_STARTED, pages_seen=[])
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            row = session.scalars(query).one()
+    return row
+
+
+def record_page_seen(session: Session, pupil: User, assigned: AssignedModule, page: int) -> Progress:
+    progress = progress_for(session, pupil, assigned.module_id)
+    progress_rules.record_page_seen(progress, page, assigned.content.page_count, utcnow())
+    session.commit()
+    return progress
+
+
+def record_attempt(session: Session, pupil: User, assigned: AssignedModule, result: QuizResult,
+                   form_token: str, content_hash: str, started_at: datetime | None) -> int:
+    """Store one attempt per quiz form and return its id; a repeated form returns the id already stored.
+
+    The same form sent twice at once: on PostgreSQL the second insert waits on the unique constraint
+    until the first commits, then fails; it is rolled back and answers with the first one's id.
+    The id is read before the commit: afterwards the object is expired, and reading it would start a
+    second transaction (on SQLite a second write lock) just to learn a number we already had.
+    """
+    existing = find_attempt_by_token(session, pupil, form_token)
+    if existing is not None:
+        return existing.id
+    attempt = QuizAttempt(
+        school_id=pupil.school_id, pupil_id=pupil.id, module_id=assigned.module_id, form_token=form_token,
+        content_hash=content_hash, score=result.score, correct_count=result.correct_count,
+        question_count=result.question_count, passed=result.passed, started_at=started_at,
+    )
+    try:
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+        # The answers in one executemany, not one INSERT each (on SQLite, while holding the write lock).
+        session.execute(insert(AttemptAnswer), [
+            dict(attempt_id=attempt_id, position=i, question_id=a.question_id, option_ids=list(a.chosen),
+                 correct=a.correct) for i, a in enumerate(result.answers)])
+        progress = progress_for(session, pupil, assigned.module_id)
+        progress_rules.record_attempt(progress, result, assigned.content.page_count, utcnow())
+        session.commit()
+    except IntegrityError:
+        # The same form arrived twice at once: the other request stored it.
+        session.rollback()
+        existing = find_attempt_by_token(session, pupil, form_token)
+        if existing is None:
+            raise
+        return existing.id
+    return attempt_id
+
+
+def find_attempt_by_token(session: Session, pupil: User, form_token: str) -> QuizAttempt | None:
+    return session.scalars(select(QuizAttempt).where(QuizAttempt.pupil_id == pupil.id,
+                                                     QuizAttempt.form_token == form_token)).first()
+
+
+def shuffled_options(pupil_id: int, module_slug: str, question: Question) -> list[Option]:
+    """Options in an order of the pupil's own, the same on every visit (True/False keeps its order)."""
+    options = list(question.options)
+    if question.type != "true_false":
+        random.Random(f"{pupil_id}:{module_slug}:{question.id}").shuffle(options)
+    return options

@@ -1,0 +1,59 @@
+"""Email notices to staff. A notice says only that something is waiting, never who or what.
+
+With no SMTP_HOST configured nothing is sent; a mail server that is down or refuses is logged and
+never stops the pupil's request from being saved (it is saved before any notice is tried).
+"""
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Role, School, User
+
+log = logging.getLogger(__name__)
+SMTP_TIMEOUT_SECONDS = 5
+
+
+def safeguarding_lead_addresses(session: Session, school_id: int) -> list[str]:
+    return list(session.scalars(select(User.email).where(
+        User.school_id == school_id, User.role == Role.SAFEGUARDING_LEAD, User.is_active_account,
+        User.left_at.is_(None), User.email.is_not(None), User.email != "").order_by(User.id)))
+
+
+def new_request_notice(school: School, queue_url: str, sender: str, recipients: list[str]) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = "Harbour: a new request to talk is waiting"
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message.set_content(
+        f"A pupil at {school.name} has asked to talk to someone at school.\n\n"
+        f"Log in to Harbour to see the request: {queue_url}\n\n"
+        "This email does not say who asked or what they wrote, on purpose. Please do not forward it.\n")
+    return message
+
+
+def send(config: dict, message: EmailMessage) -> bool:
+    """Send through the configured server; False (and a log line) when there is none or it fails."""
+    host = config.get("SMTP_HOST")
+    if not host:
+        return False
+    try:
+        with smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("could not send a notice email: %s", type(error).__name__)
+        return False
+    return True
+
+
+def notify_new_request(session: Session, config: dict, school: School, queue_url: str) -> bool:
+    if not config.get("SMTP_HOST"):
+        return False
+    recipients = safeguarding_lead_addresses(session, school.id)
+    if not recipients:
+        return False
+    return send(config, new_request_notice(school, queue_url, config.get("SMTP_FROM") or "harbour@localhost",
+                                           recipients))

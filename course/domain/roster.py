@@ -1,0 +1,131 @@
+"""Classes and their pupils: adding pupils, importing a checked list (all rows or none), first passwords."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Role, School, SchoolClass, User
+from .passwords import child_friendly_password, hash_password
+from .pupil_import import ImportPreview, ImportProblem, ImportRow, username_base
+
+# A pupil added by a teacher cannot log in until a login card gives them a first password.
+NO_PASSWORD_YET = "!no-password-yet"  # noqa: S105 (not a password: a hash no password matches)
+
+
+@dataclass
+class ImportPlan:
+    preview: ImportPreview
+    new_rows: list[ImportRow] = field(default_factory=list)
+    existing: dict[int, User] = field(default_factory=dict)  # row -> the pupil already here
+    new_classes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.preview.ok
+
+
+def plan_import(session: Session, teacher: User, preview: ImportPreview, target: SchoolClass | None,
+                taught: list[SchoolClass]) -> ImportPlan:
+    """Check the rows against the school: usernames taken, pupils already here, classes the teacher may fill."""
+    plan = ImportPlan(preview)
+    if preview.problems:
+        return plan
+    school_id = teacher.school_id
+    pupils = session.scalars(select(User).where(User.school_id == school_id, User.role == Role.PUPIL)).all()
+    by_mis = {p.mis_id: p for p in pupils if p.mis_id}
+    by_name = {(p.display_name.casefold(), p.year_group): p for p in pupils}
+    taken = set(session.scalars(select(User.username).where(User.school_id == school_id)))
+    taught_names = {c.name.casefold(): c for c in taught}
+    all_classes = {c.name.casefold() for c in session.scalars(
+        select(SchoolClass).where(SchoolClass.school_id == school_id, SchoolClass.archived_at.is_(None)))}
+    for row in preview.rows:
+        existing = by_mis.get(row.mis_id) if row.mis_id else by_name.get((row.display_name.casefold(), row.year_group))
+        if existing is not None:
+            plan.existing[row.row] = existing
+        elif row.username and row.username in taken:
+            preview.problems.append(ImportProblem(row.row, preview.headers.get("username"),
+                                                  f"The username “{row.username}” is taken by someone else."))
+        else:
+            plan.new_rows.append(row)
+        if target is None:
+            name = row.class_name.casefold()
+            if not name:
+                preview.problems.append(ImportProblem(row.row, preview.headers.get("class_name", "class"),
+                                                      "The class is missing (or choose one class for everyone)."))
+            elif name not in taught_names and name in all_classes:
+                preview.problems.append(ImportProblem(row.row, preview.headers.get("class_name"),
+                                                      f"Class “{row.class_name}” belongs to other teachers."))
+            elif name not in taught_names and row.class_name not in plan.new_classes:
+                plan.new_classes.append(row.class_name)
+    return plan
+
+
+def unique_username(base: str, taken: set[str]) -> str:
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}{number}"
+    taken.add(candidate)
+    return candidate
+
+
+def apply_import(session: Session, teacher: User, plan: ImportPlan, target: SchoolClass | None,
+                 taught: list[SchoolClass]) -> list[User]:
+    """Save the whole plan in one transaction; the caller commits. Returns the pupils added."""
+    school: School = teacher.school
+    classes = {c.name.casefold(): c for c in taught}
+    for name in plan.new_classes:
+        created = SchoolClass(school_id=teacher.school_id, name=name, year_group=None)
+        created.teachers.append(teacher)
+        session.add(created)
+        classes[name.casefold()] = created
+    taken = set(session.scalars(select(User.username).where(User.school_id == teacher.school_id)))
+    added = []
+    for row in plan.preview.rows:
+        pupil = plan.existing.get(row.row)
+        if pupil is None:
+            pupil = User(school_id=teacher.school_id, role=Role.PUPIL, display_name=row.display_name,
+                         year_group=row.year_group, mis_id=row.mis_id or None, password_hash=NO_PASSWORD_YET,
+                         username=unique_username(row.username or username_base(row.first_name, row.last_name), taken),
+                         must_change_password=school.pupils_choose_password)
+            session.add(pupil)
+            added.append(pupil)
+        school_class = target or classes[row.class_name.casefold()]
+        if pupil not in school_class.pupils:
+            school_class.pupils.append(pupil)
+    for school_class in classes.values():
+        if school_class.year_group is None:
+            years = {p.year_group for p in school_class.pupils if p.year_group}
+            if len(years) == 1:
+                school_class.year_group = years.pop()
+    return added
+
+
+def add_pupil(session: Session, teacher: User, school_class: SchoolClass, first_name: str, last_name: str,
+              year_group: int, username: str | None) -> User:
+    taken = set(session.scalars(select(User.username).where(User.school_id == teacher.school_id)))
+    pupil = User(school_id=teacher.school_id, role=Role.PUPIL, display_name=f"{first_name} {last_name}".strip(),
+                 year_group=year_group, password_hash=NO_PASSWORD_YET,
+                 username=unique_username(username or username_base(first_name, last_name), taken),
+                 must_change_password=teacher.school.pupils_choose_password)
+    session.add(pupil)
+    school_class.pupils.append(pupil)
+    return pupil
+
+
+def username_taken(session: Session, school_id: int, username: str) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(User).where(
+        User.school_id == school_id, User.username == username)))
+
+
+def give_new_passwords(pupils: list[User], school: School) -> dict[int, str]:
+    """New first passwords (shown once, on login cards); their old sessions end."""
+    passwords = {}
+    for pupil in pupils:
+        password = child_friendly_password()
+        pupil.password_hash = hash_password(password)
+        pupil.must_change_password = school.pupils_choose_password
+        pupil.rotate_session_token()
+        passwords[pupil.id] = password
+    return passwords

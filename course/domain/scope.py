@@ -1,0 +1,89 @@
+"""The one place that decides which classes, pupils and requests a viewer may see.
+
+Every view that lists or opens a class, a pupil or a help request asks here, so none can forget the
+school boundary or the viewer's role. Each function returns a query already narrowed to the viewer.
+"""
+
+from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Assignment,
+    HelpRequest,
+    Role,
+    SchoolClass,
+    User,
+    assignment_pupil,
+    class_pupil,
+    class_teacher,
+)
+
+
+def classes_for(viewer: User, include_archived: bool = False) -> Select[tuple[SchoolClass]]:
+    query = select(SchoolClass).where(SchoolClass.school_id == viewer.school_id)
+    if not include_archived:
+        query = query.where(SchoolClass.archived_at.is_(None))
+    if viewer.role == Role.TEACHER:
+        query = query.where(exists().where(class_teacher.c.class_id == SchoolClass.id,
+                                           class_teacher.c.teacher_id == viewer.id))
+    elif viewer.role == Role.PUPIL:
+        query = query.where(exists().where(class_pupil.c.class_id == SchoolClass.id,
+                                           class_pupil.c.pupil_id == viewer.id))
+    elif viewer.role not in (Role.SAFEGUARDING_LEAD, Role.ADMIN):
+        query = query.where(false())
+    return query.order_by(SchoolClass.name)
+
+
+def pupils_for(viewer: User) -> Select[tuple[User]]:
+    """Pupils the viewer may see: teachers their classes' pupils; leads and admins the school's."""
+    query = select(User).where(User.school_id == viewer.school_id, User.role == Role.PUPIL)
+    if viewer.role == Role.TEACHER:
+        taught = (select(class_pupil.c.pupil_id)
+                  .join(class_teacher, class_teacher.c.class_id == class_pupil.c.class_id)
+                  .where(class_teacher.c.teacher_id == viewer.id))
+        query = query.where(User.id.in_(taught))
+    elif viewer.role == Role.PUPIL:
+        query = query.where(User.id == viewer.id)
+    elif viewer.role not in (Role.SAFEGUARDING_LEAD, Role.ADMIN):
+        query = query.where(false())
+    return query.order_by(User.display_name)
+
+
+def visible_class(session: Session, viewer: User, class_id: int, include_archived: bool = True) -> SchoolClass | None:
+    return session.scalars(classes_for(viewer, include_archived).where(SchoolClass.id == class_id)).first()
+
+
+def visible_pupil(session: Session, viewer: User, pupil_id: int) -> User | None:
+    return session.scalars(pupils_for(viewer).where(User.id == pupil_id)).first()
+
+
+def assignments_for_pupil(pupil: User) -> Select[tuple[Assignment]]:
+    """The assignments set for this pupil: their current classes', whole-class or chosen for them."""
+    return (
+        select(Assignment)
+        .join(SchoolClass, SchoolClass.id == Assignment.class_id)
+        .join(class_pupil, class_pupil.c.class_id == SchoolClass.id)
+        .where(
+            Assignment.school_id == pupil.school_id,
+            SchoolClass.archived_at.is_(None),
+            class_pupil.c.pupil_id == pupil.id,
+            or_(
+                ~exists().where(assignment_pupil.c.assignment_id == Assignment.id),
+                exists().where(assignment_pupil.c.assignment_id == Assignment.id,
+                               assignment_pupil.c.pupil_id == pupil.id),
+            ),
+        )
+    )
+
+
+def help_requests_for(viewer: User) -> Select[tuple[HelpRequest]]:
+    """Pupils' requests to talk: the school's safeguarding leads see them, and no one else."""
+    query = select(HelpRequest).where(HelpRequest.school_id == viewer.school_id)
+    if viewer.role != Role.SAFEGUARDING_LEAD:
+        query = query.where(false())
+    return query
+
+
+def own_help_requests(pupil: User) -> Select[tuple[HelpRequest]]:
+    return select(HelpRequest).where(HelpRequest.school_id == pupil.school_id,
+                                     HelpRequest.pupil_id == pupil.id)

@@ -1,0 +1,156 @@
+"""The school overview: coverage with filters, the pupils behind each number, CSV, governors' summary."""
+
+from datetime import date
+
+from flask import abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import DateField, Form, SelectField
+from wtforms.validators import Optional, ValidationError
+
+from ..domain import audit
+from ..domain.charts import bar_chart
+from ..domain.coverage import CoverageFilters, SchoolCoverage, pupils_behind, school_coverage
+from ..domain.directory import needs_checking
+from ..domain.help_requests import queue_counts
+from ..domain.scope import pupils_for
+from ..extensions import db
+from ..models import HelpService, User
+from ..web.csv_export import csv_response
+from . import bp
+
+STATES = {"completed": "completed the module", "not_completed": "not yet completed the module",
+          "overdue": "an overdue module", "none": "completed no module yet", "assigned": "the module set"}
+
+
+class CoverageFilterForm(Form):
+    """A GET form: it changes nothing, so it needs no CSRF token."""
+
+    year_group = SelectField("Year group", validators=[Optional()])
+    class_id = SelectField("Class", validators=[Optional()])
+    module = SelectField("Module", validators=[Optional()])
+    date_from = DateField("Assignments set from", validators=[Optional()])
+    date_to = DateField("up to", validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date must be on or after the start date.")
+
+
+def _filter_form(coverage_for_choices: SchoolCoverage) -> CoverageFilterForm:
+    form = CoverageFilterForm(request.args)
+    form.year_group.choices = [("", "All year groups")] + [(str(y), f"Year {y}") for y in coverage_for_choices.year_groups]
+    form.class_id.choices = [("", "All classes")] + [(str(c.id), c.name) for c in coverage_for_choices.classes]
+    form.module.choices = [("", "All modules")] + [(m.slug, m.title) for m in coverage_for_choices.modules]
+    return form
+
+
+def _coverage() -> tuple[CoverageFilterForm, CoverageFilters | None, SchoolCoverage]:
+    """The filters from the query string (None when they are not valid) and the coverage they select."""
+    school_id, today = current_user.school_id, date.today()
+    unfiltered = school_coverage(db.session, school_id, CoverageFilters(), today)
+    form = _filter_form(unfiltered)
+    if not form.validate():
+        return form, None, unfiltered
+    module_ids = {m.slug: m.id for m in unfiltered.modules}
+    filters = CoverageFilters(
+        year_group=int(form.year_group.data) if form.year_group.data else None,
+        class_id=int(form.class_id.data) if form.class_id.data else None,
+        module_id=module_ids.get(form.module.data) if form.module.data else None,
+        date_from=form.date_from.data, date_to=form.date_to.data)
+    if filters == CoverageFilters():
+        return form, filters, unfiltered
+    return form, filters, school_coverage(db.session, school_id, filters, today)
+
+
+def _charts(coverage: SchoolCoverage):
+    years = [year for year, _tally in coverage.year_rows]
+    by_year = bar_chart(
+        "Completion by year group", "Percent of modules set that pupils have completed, for each year group: " +
+        "; ".join(f"{_year_label(y)} {coverage.by_year_total[y].percent}%" for y in years) + ".",
+        [(_year_label(y), coverage.by_year_total[y].percent, f"{coverage.by_year_total[y].percent}%") for y in years],
+        maximum=100)
+    weekly = bar_chart(
+        "Completions per week", "Modules completed each week, weeks starting on Monday: " +
+        "; ".join(f"week of {monday.strftime('%-d %b')}: {n}" for monday, n in coverage.weeks) + ".",
+        [(monday.strftime("%-d %b"), n, str(n)) for monday, n in coverage.weeks])
+    return by_year, weekly
+
+
+def _year_label(year: int | None) -> str:
+    return f"Year {year}" if year is not None else "No year"
+
+
+def _query_args() -> dict:
+    return {key: value for key, value in request.args.items() if value}
+
+
+@bp.get("/")
+def overview():
+    form, filters, coverage = _coverage()
+    services = db.session.scalars(select(HelpService).where(HelpService.school_id == current_user.school_id)).all()
+    stale = [s for s in services if needs_checking(s.last_checked, date.today())]
+    by_year_chart, weekly_chart = _charts(coverage)
+    return render_template(
+        "safeguarding/overview.html", form=form, coverage=coverage, filtered=filters, stale=stale,
+        counts=queue_counts(db.session, current_user), by_year_chart=by_year_chart, weekly_chart=weekly_chart,
+        args=_query_args(), year_label=_year_label, modules_by_id={m.id: m for m in coverage.modules},
+    ), 200 if filters is not None else 422
+
+
+@bp.get("/pupils")
+def pupils():
+    form, filters, coverage = _coverage()
+    state = request.args.get("state", "completed")
+    if filters is None or state not in STATES:
+        abort(404)
+    ids = pupils_behind(coverage, state, date.today(), class_id=filters.class_id, module_id=filters.module_id,
+                        year_group=filters.year_group)
+    rows = db.session.scalars(pupils_for(current_user).where(User.id.in_(ids))).all() if ids else []
+    module = next((m for m in coverage.modules if m.id == filters.module_id), None)
+    school_class = coverage.class_by_id.get(filters.class_id) if filters.class_id else None
+    return render_template("safeguarding/pupils.html", pupils=rows, state=state, states=STATES, filters=filters,
+                           module=module, school_class=school_class, year_label=_year_label,
+                           args={k: v for k, v in _query_args().items() if k != "state"})
+
+
+def _csv_rows(coverage: SchoolCoverage) -> list[list]:
+    rows = [["Year group", "Class", "Module", "Pupils set the module", "Completed", "Percent completed", "Overdue"]]
+    for school_class in coverage.classes:
+        for module in coverage.modules:
+            tally = coverage.by_class.get(school_class.id, {}).get(module.id)
+            if tally is None:
+                continue
+            rows.append([school_class.year_group or "", school_class.name, module.title, tally.assigned,
+                         tally.completed, tally.percent, tally.overdue])
+    total = coverage.total
+    rows.append(["All", "All classes", "All modules", total.assigned, total.completed, total.percent, total.overdue])
+    return rows
+
+
+@bp.get("/coverage.csv")
+def export_coverage():
+    _form, filters, coverage = _coverage()
+    if filters is None:
+        abort(404)
+    rows = _csv_rows(coverage)
+    audit.record(db.session, current_user, "data_exported", target_type="school", target_id=current_user.school_id,
+                 detail="coverage (CSV)" + (f": {request.query_string.decode()[:200]}" if request.query_string else ""))
+    db.session.commit()
+    return csv_response(rows, f"coverage-{date.today().isoformat()}.csv")
+
+
+@bp.get("/summary")
+def summary():
+    form, filters, coverage = _coverage()
+    if filters is None:
+        abort(404)
+    by_year_chart, weekly_chart = _charts(coverage)
+    page = render_template("safeguarding/summary.html", coverage=coverage, filters=filters, form=form,
+                           by_year_chart=by_year_chart, weekly_chart=weekly_chart, school=current_user.school,
+                           today=date.today(), year_label=_year_label)
+    # Rendered first: the commit below would expire every row the template reads.
+    audit.record(db.session, current_user, "data_exported", target_type="school", target_id=current_user.school_id,
+                 detail="governors' summary")
+    db.session.commit()
+    return page

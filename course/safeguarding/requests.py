@@ -1,0 +1,73 @@
+"""Pupils' requests to talk: the queue, one request with its chronology, notes and status changes."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..domain.help_requests import RequestProblem, add_note, change_status, open_request, queue, queue_counts
+from ..domain.scope import help_requests_for
+from ..extensions import db
+from ..models import HelpRequest, RequestStatus
+from . import bp
+from .forms import NoteForm, StatusForm
+
+
+def _request_or_404(request_id: int) -> HelpRequest:
+    found = db.session.scalars(help_requests_for(current_user).where(HelpRequest.id == request_id)).first()
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/requests")
+def requests():
+    try:
+        status = RequestStatus(request.args.get("status", RequestStatus.NEW))
+    except ValueError:
+        abort(404)
+    rows = db.session.scalars(queue(current_user, status)).all()
+    return render_template("safeguarding/requests.html", rows=rows, status=status,
+                           counts=queue_counts(db.session, current_user), statuses=list(RequestStatus))
+
+
+def _render_request(help_request: HelpRequest, note_form=None, status_form=None, code: int = 200):
+    status_form = status_form or StatusForm(formdata=None, to_status=(
+        RequestStatus.CLOSED if help_request.status == RequestStatus.IN_PROGRESS else RequestStatus.IN_PROGRESS).value)
+    return render_template("safeguarding/request.html", help_request=help_request,
+                           note_form=note_form or NoteForm(formdata=None), status_form=status_form,
+                           status_labels={s.value: s.label for s in RequestStatus}), code
+
+
+@bp.get("/requests/<int:request_id>")
+def request_page(request_id: int):
+    help_request = _request_or_404(request_id)
+    open_request(db.session, current_user, help_request)
+    db.session.commit()
+    return _render_request(help_request)
+
+
+@bp.post("/requests/<int:request_id>/notes")
+def add_request_note(request_id: int):
+    help_request = _request_or_404(request_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _render_request(help_request, note_form=form, code=422)
+    add_note(db.session, current_user, help_request, form.body.data)
+    db.session.commit()
+    flash("Note added to the chronology.", "success")
+    return redirect(url_for("safeguarding.request_page", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/status")
+def change_request_status(request_id: int):
+    help_request = _request_or_404(request_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            change_status(db.session, current_user, help_request, form.to_status.data, form.reason.data or "")
+        except RequestProblem as problem:
+            form.to_status.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(f"Status changed to {help_request.status_enum.label.lower()}.", "success")
+            return redirect(url_for("safeguarding.request_page", request_id=request_id))
+    return _render_request(help_request, status_form=form, code=422)

@@ -1,0 +1,83 @@
+"""Who is logged in, how long a session lasts, and the security headers on every response."""
+
+import time
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db, login_manager
+from ..models import User
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    # The id carries the user's session token: after logout or a password change, old cookies fail.
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    # The school comes in the same query: every page shows something of it (help directory, name).
+    user = db.session.scalars(select(User).options(joinedload(User.school)).where(User.id == int(raw_id))).first()
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user
+
+
+def _expire_idle_sessions():
+    if not current_user.is_authenticated:
+        return None
+    minutes = current_app.config["STAFF_SESSION_MINUTES" if current_user.is_staff else "PUPIL_SESSION_MINUTES"]
+    now = int(time.time())
+    last_seen = session.get("last_seen", now)
+    if now - last_seen > minutes * 60:
+        logout_user()
+        session.clear()
+        flash("You were logged out because the page was left for a while. Please log in again.", "info")
+        return redirect(url_for("auth.login"))
+    # Writing the session on every request would churn cookies; once a minute is enough.
+    if now - last_seen > 60 or "last_seen" not in session:
+        session["last_seen"] = now
+    return None
+
+
+# Pages a user who must choose a new password may still open.
+_OPEN_WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "help.help_page", "static"}
+
+
+def _require_new_password():
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in _OPEN_WHILE_CHANGING_PASSWORD):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if not current_app.config["HARBOUR_DEV"] and not current_app.testing:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static":
+        # Pages hold children's data and requests for help: never keep them in a shared cache.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def register(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(_expire_idle_sessions)
+    app.before_request(_require_new_password)
+    app.after_request(_security_headers)
