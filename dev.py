@@ -2,7 +2,7 @@
 """Harbour's two commands, for a fresh clone on a machine with only Python 3.11+.
 
     python3 dev.py run    install, migrate, and start Harbour with demo data at http://127.0.0.1:5000
-    python3 dev.py test   install, then run the whole test suite (extra arguments go to pytest)
+    python3 dev.py test   install, then run the whole test suite on every core (extra arguments go to pytest)
     python3 dev.py bench  install, then run the benchmark (bench/run.py; e.g. --engine sqlite --quick)
 
 Both make a virtual environment in .venv and install Harbour into it; they reinstall only when
@@ -59,6 +59,9 @@ def run() -> None:
 
 def test(pytest_args: list[str]) -> int:
     ensure_environment("test")
+    # Every core by default (pytest-xdist; each worker has its own databases): pass -n 0 to run in one process.
+    if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
+        pytest_args = ["-n", "auto", *pytest_args]
     return subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 

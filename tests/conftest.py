@@ -1,8 +1,11 @@
 """Fixtures in the flaskr shape: app, client, runner, auth — over a database built by the migrations.
 
 The database is chosen by one variable, HARBOUR_TEST_DATABASE_URL: unset, each test gets its own
-SQLite file (copied from one migrated template); set to a PostgreSQL URL, the schema is migrated once
-and every table is emptied between tests.
+SQLite file (copied from one migrated template, or from one demo-school template when the test asks for
+`demo`); set to a PostgreSQL URL, the schema is migrated once and every table is emptied between tests.
+
+Passwords are hashed with argon2id at its smallest cost here (course.domain.passwords
+.use_cheap_hashing_for_tests); tests/test_staff_passwords.py proves the production parameters.
 """
 
 import os
@@ -16,7 +19,11 @@ from sqlalchemy import create_engine, make_url, text
 
 from course import create_app
 from course.config import PROJECT_ROOT
+from course.domain.demo import DEMO_LOGINS
+from course.domain.passwords import use_cheap_hashing_for_tests
 from course.extensions import db
+
+use_cheap_hashing_for_tests()
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 # pytest-xdist runs the suite on several workers (gw0, gw1, ...): each gets its own PostgreSQL database
@@ -78,13 +85,39 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_templates(migrated_template, tmp_path_factory):
+    """SQLite files holding the demo school, built once per content folder and copied for each test."""
+    built: dict[str, Path] = {}
+
+    def template_for(content_root: Path) -> Path:
+        key = str(content_root)
+        if key not in built:
+            path = tmp_path_factory.mktemp("demo") / "harbour.sqlite"
+            shutil.copyfile(migrated_template, path)
+            app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                              "CONTENT_ROOT": key, "SECRET_KEY": "test"})
+            result = app.test_cli_runner().invoke(args=["demo"])
+            assert result.exit_code == 0, result.output
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            built[key] = path
+        return built[key]
+
+    return template_for
+
+
 @pytest.fixture
-def database_url(migrated_template, tmp_path):
+def database_url(request, migrated_template, tmp_path, content_root):
     if ON_POSTGRES:
         _empty_postgres(TEST_DATABASE_URL)
         return TEST_DATABASE_URL
     copy = tmp_path / "harbour.sqlite"
-    shutil.copyfile(migrated_template, copy)
+    if "demo" in request.fixturenames:
+        shutil.copyfile(request.getfixturevalue("demo_templates")(content_root), copy)
+    else:
+        shutil.copyfile(migrated_template, copy)
     return f"sqlite:///{copy}"
 
 
@@ -121,7 +154,7 @@ def runner(app):
 
 @pytest.fixture
 def demo(app):
-    """The demo school, as `flask demo` creates it."""
+    """The demo school, as `flask demo` creates it (on SQLite, a copy of one built at the session's start)."""
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     return app
@@ -137,9 +170,18 @@ def csrf_from(client, path: str) -> str:
     return found.group(1)
 
 
+# The demo school's logins by role name: "pupil", "teacher", "safeguarding_lead" (or "dsl"), "admin".
+DEMO = {role.value: (username, password) for role, username, password, _name in DEMO_LOGINS}
+DEMO["dsl"] = DEMO["safeguarding_lead"]
+
+
 class AuthActions:
     def __init__(self, client):
         self._client = client
+
+    def login_as(self, role: str, school_id: int | None = None, follow: bool = False):
+        """Log in as the demo school's pupil, teacher, dsl or admin."""
+        return self.login(*DEMO[role], school_id=school_id, follow=follow)
 
     def login(self, username: str, password: str, school_id: int | None = None, follow: bool = False):
         data = {"username": username, "password": password, "csrf_token": csrf_from(self._client, "/login")}

@@ -9,8 +9,6 @@ from course.models import AuditEvent, HelpRequestEvent, HelpService, Role, Schoo
 from tests.conftest import post_form
 from tests.factories import make_school, make_user, user_id
 
-ADMIN = ("admin", "harbour-admin-demo")
-
 
 def _user(app, username) -> User:
     with app.app_context():
@@ -30,7 +28,7 @@ def test_staff_password_rule():
 
 
 def test_admin_adds_a_staff_account_who_must_choose_a_password(demo, client, auth):
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     response = post_form(client, "/admin/staff/new", data={
         "display_name": "Mr Tom Hale", "username": "thale", "email": "t.hale@school.test",
         "role": "safeguarding_lead", "password": "a-long-first-password"})
@@ -49,7 +47,7 @@ def test_admin_adds_a_staff_account_who_must_choose_a_password(demo, client, aut
     ({"username": "Bad Name!"}, "lower-case letters"),
 ])
 def test_bad_staff_details_change_nothing(demo, client, auth, data, message):
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     fields = {"display_name": "New Person", "username": "newperson", "role": "teacher",
               "password": "a-long-first-password", **data}
     with demo.app_context():
@@ -66,7 +64,7 @@ def test_changing_a_role_is_audited_and_ends_their_sessions(demo, client, auth, 
     from tests.conftest import AuthActions
     AuthActions(other).login("teacher", "harbour-teacher-demo")
     assert other.get("/teach/").status_code == 200
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     response = post_form(client, f"/admin/staff/{teacher_id}", data={
         "display_name": "Mr Daniel Evans", "email": "", "role": "safeguarding_lead"})
     assert response.status_code == 302
@@ -80,7 +78,7 @@ def test_changing_a_role_is_audited_and_ends_their_sessions(demo, client, auth, 
 
 def test_admin_cannot_change_their_own_role_or_delete_themselves(demo, client, auth):
     admin_id = user_id(demo, "admin")
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     response = post_form(client, f"/admin/staff/{admin_id}", data={"display_name": "Mrs Helen Clarke", "role": "teacher"})
     assert response.status_code == 422 and "cannot change your own role" in response.get_data(as_text=True)
     response = post_form(client, f"/admin/staff/{admin_id}", f"/admin/staff/{admin_id}/delete", {"confirm": "y"})
@@ -90,7 +88,7 @@ def test_admin_cannot_change_their_own_role_or_delete_themselves(demo, client, a
 
 def test_password_reset_is_audited(demo, client, auth):
     dsl_id = user_id(demo, "dsl")
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     assert post_form(client, f"/admin/staff/{dsl_id}", f"/admin/staff/{dsl_id}/password",
                      {"password": "short"}).status_code == 422
     assert post_form(client, f"/admin/staff/{dsl_id}", f"/admin/staff/{dsl_id}/password",
@@ -104,7 +102,7 @@ def test_deleting_a_user_keeps_their_audit_events_and_notes(demo, client, auth):
     # The lead writes a note and an audit event, then their account is deleted.
     from tests.test_help_requests import _ask
     _ask(client, auth)
-    auth.login("dsl", "harbour-dsl-demo")
+    auth.login_as("dsl")
     with demo.app_context():
         from course.models import HelpRequest
         request_id = db.session.scalars(select(HelpRequest.id)).one()
@@ -112,7 +110,7 @@ def test_deleting_a_user_keeps_their_audit_events_and_notes(demo, client, auth):
               {"body": "Spoke to Sam."})
     auth.logout()
     dsl_id = user_id(demo, "dsl")
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     assert post_form(client, f"/admin/staff/{dsl_id}", f"/admin/staff/{dsl_id}/delete", {}).status_code == 422
     assert post_form(client, f"/admin/staff/{dsl_id}", f"/admin/staff/{dsl_id}/delete", {"confirm": "y"}).status_code == 302
     with demo.app_context():
@@ -127,7 +125,7 @@ def test_deleting_a_user_keeps_their_audit_events_and_notes(demo, client, auth):
 
 
 def test_school_settings_change_what_pupils_see(demo, client, auth):
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     response = post_form(client, "/admin/settings", data={
         "name": "Harbour Academy", "region": "ie", "safeguarding_contact": "Mr Byrne, room 4"})
     assert response.status_code == 302
@@ -139,7 +137,7 @@ def test_school_settings_change_what_pupils_see(demo, client, auth):
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "school_settings_changed")).one()
         assert "region" in event.detail
     auth.logout()
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     assert "Mr Byrne, room 4" in client.get("/help/").get_data(as_text=True)
 
 
@@ -150,7 +148,7 @@ def _demo_school_id(app) -> int:
 
 def test_bad_settings_change_nothing(demo, client, auth):
     make_school(demo, "Another School")
-    auth.login(*ADMIN, school_id=_demo_school_id(demo))
+    auth.login_as("admin", school_id=_demo_school_id(demo))
     for data, message in [({"region": "mars"}, "Not a valid choice"), ({"name": "Another School"}, "already has that name"),
                           ({"safeguarding_contact": ""}, "Enter who pupils can talk to")]:
         fields = {"name": "Harbour Demo School", "region": "uk", "safeguarding_contact": "Ms Rahman", **data}
@@ -171,7 +169,7 @@ def test_only_admins_reach_admin_pages(demo, client, auth, login):
 def test_admin_cannot_see_another_schools_staff(demo, client, auth):
     other = make_school(demo)
     stranger = make_user(demo, "stranger", Role.TEACHER, school_id=other)
-    auth.login(*ADMIN, school_id=_demo_school_id(demo))
+    auth.login_as("admin", school_id=_demo_school_id(demo))
     assert client.get(f"/admin/staff/{stranger}").status_code == 404
     assert post_form(client, "/admin/", f"/admin/staff/{stranger}/delete", {"confirm": "y"}).status_code == 404
     assert client.get(f"/admin/staff/{user_id(demo, 'sam')}").status_code == 404  # pupils are not staff accounts

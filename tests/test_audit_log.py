@@ -10,7 +10,7 @@ from tests.factories import make_school, make_user, user_id
 
 def test_failed_logins_and_exports_appear_in_the_log(demo, client, auth):
     auth.login("teacher", "wrong-password")
-    auth.login("dsl", "harbour-dsl-demo")
+    auth.login_as("dsl")
     client.get("/safeguarding/coverage.csv")
     html = client.get("/audit/").get_data(as_text=True)
     assert "Failed login" in html and "Exported data" in html and "Ms Aisha Rahman" in html
@@ -18,7 +18,7 @@ def test_failed_logins_and_exports_appear_in_the_log(demo, client, auth):
 
 def test_search_by_action_person_record_and_date(demo, client, auth):
     auth.login("teacher", "wrong-password")
-    auth.login("admin", "harbour-admin-demo")
+    auth.login_as("admin")
     dsl_id = user_id(demo, "dsl")
     post_form(client, f"/admin/staff/{dsl_id}", f"/admin/staff/{dsl_id}/password", {"password": "a-brand-new-password"})
     only_resets = client.get("/audit/?action=password_reset").get_data(as_text=True)
@@ -32,13 +32,13 @@ def test_search_by_action_person_record_and_date(demo, client, auth):
 
 
 def test_pupil_imports_and_class_archiving_are_recorded(demo, client, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     from course.models import SchoolClass
     with demo.app_context():
         class_id = db.session.scalars(select(SchoolClass.id).where(SchoolClass.name == "8A PSHE")).one()
     post_form(client, f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/archive", {"archive": "1"})
     auth.logout()
-    auth.login("dsl", "harbour-dsl-demo")
+    auth.login_as("dsl")
     assert "Archived a class" in client.get("/audit/?action=class_archived").get_data(as_text=True)
 
 
@@ -52,10 +52,10 @@ def test_each_school_sees_only_its_own_events(demo, client, auth):
 
 
 def test_teachers_and_pupils_cannot_open_the_log(demo, client, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     assert client.get("/audit/").status_code == 403
     auth.logout()
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     assert client.get("/audit/").status_code == 403
     auth.logout()
     assert client.get("/audit/").status_code == 302
@@ -63,7 +63,7 @@ def test_teachers_and_pupils_cannot_open_the_log(demo, client, auth):
 
 def test_the_log_has_no_way_to_change_events(demo, client, auth):
     auth.login("teacher", "wrong-password")
-    auth.login("admin", "harbour-admin-demo")
+    auth.login_as("admin")
     with demo.app_context():
         event_id = db.session.scalars(select(AuditEvent.id)).first()
     for method in (client.post, client.delete, client.put):

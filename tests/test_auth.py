@@ -29,7 +29,7 @@ def test_login_sends_each_role_to_its_start_page(demo, client, auth):
 
 
 def test_logout_ends_the_session_and_old_cookies_stop_working(demo, client, auth, app):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     stolen = client.get_cookie("session").value
     auth.logout()
     assert client.get("/lessons/").status_code == 302
@@ -58,10 +58,10 @@ def test_login_page_shows_demo_logins_only_in_demo_mode(demo, client):
 
 
 def test_pupil_cannot_open_staff_pages(demo, client, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     for path in ("/teach/", "/safeguarding/", "/admin/"):
         assert client.get(path).status_code == 403
     auth.logout()
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     assert client.get("/safeguarding/").status_code == 403
     assert client.get("/lessons/").status_code == 403

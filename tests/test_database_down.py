@@ -36,7 +36,7 @@ def test_locked_database_gives_503_then_saves_when_released(demo, client, auth, 
     monkeypatch.setattr(course_db, "SQLITE_BUSY_TIMEOUT_MS", 300)
     with demo.app_context():
         db.engine.dispose()  # new connections pick up the short wait
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     slug = "people-online"
     token = csrf_from(client, f"/lessons/{slug}/page/1")
     before = _pages_seen(demo)

@@ -23,7 +23,7 @@ def _fields(service, **changes):
 
 def test_lead_edits_an_entry_and_pupils_see_it(demo, client, auth):
     service = _childline(demo)
-    auth.login("dsl", "harbour-dsl-demo")
+    auth.login_as("dsl")
     assert "Childline" in client.get("/safeguarding/directory").get_data(as_text=True)
     page = f"/safeguarding/directory/{service.id}"
     response = post_form(client, page, data=_fields(service, hours="Every day, any time", checked_today="y"))
@@ -39,7 +39,7 @@ def test_lead_edits_an_entry_and_pupils_see_it(demo, client, auth):
 
 def test_bad_entries_change_nothing(demo, client, auth):
     service = _childline(demo)
-    auth.login("dsl", "harbour-dsl-demo")
+    auth.login_as("dsl")
     page = f"/safeguarding/directory/{service.id}"
     for changes, message in [({"name": ""}, "Enter the service"), ({"url": "javascript:alert(1)"}, "https://"),
                              ({"last_checked": "2999-01-01"}, "cannot be in the future"),

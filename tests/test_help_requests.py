@@ -12,11 +12,10 @@ from tests.conftest import post_form
 from tests.factories import make_school, make_user, user_id
 
 PUPIL = ("sam", "sunny-otter-42")
-DSL = ("dsl", "harbour-dsl-demo")
 
 
 def _ask(client, auth, message="Someone online keeps messaging me", urgency="today", page="/help/"):
-    auth.login(*PUPIL)
+    auth.login_as("pupil")
     response = post_form(client, page, "/help/talk",
                          {"message": message, "urgency": urgency, "asked_from": "help page"})
     auth.logout()
@@ -31,7 +30,7 @@ def _only_request(app) -> HelpRequest:
 
 
 def test_pupil_asks_from_the_help_page_and_sees_a_calm_confirmation(demo, client, auth):
-    auth.login(*PUPIL)
+    auth.login_as("pupil")
     help_page = client.get("/help/").get_data(as_text=True)
     assert "Ask to talk" in help_page and 'action="/help/talk"' in help_page
     response = post_form(client, "/help/", "/help/talk",
@@ -56,7 +55,7 @@ def test_the_message_and_urgency_are_optional(demo, client, auth):
 
 
 def test_end_of_every_lesson_and_quiz_result_offers_the_form(demo, client, auth):
-    auth.login(*PUPIL)
+    auth.login_as("pupil")
     lesson_end = client.get("/lessons/people-online/page/5").get_data(as_text=True)
     pages = 5
     while 'action="/help/talk"' not in lesson_end and pages < 8:
@@ -88,7 +87,7 @@ def test_end_of_every_lesson_and_quiz_result_offers_the_form(demo, client, auth)
     ({"message": "hello", "urgency": "tomorrow-ish"}, "Not a valid choice"),
 ])
 def test_bad_input_changes_nothing_and_says_why(demo, client, auth, data, message):
-    auth.login(*PUPIL)
+    auth.login_as("pupil")
     response = post_form(client, "/help/talk", data=data)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -97,14 +96,14 @@ def test_bad_input_changes_nothing_and_says_why(demo, client, auth, data, messag
 
 
 def test_only_pupils_can_ask(demo, client, auth):
-    auth.login(*DSL)
+    auth.login_as("dsl")
     assert client.post("/help/talk", data={"message": "x"}).status_code in (400, 403)
     assert client.get("/help/talk").status_code == 403
 
 
 def test_the_leads_queue_shows_it_unread_on_every_staff_page(demo, client, auth):
     _ask(client, auth)
-    auth.login(*DSL)
+    auth.login_as("dsl")
     overview = client.get("/safeguarding/").get_data(as_text=True)
     assert "Requests to talk (1 new)" in overview
     assert "Requests to talk (1 new)" in client.get("/teach/library").get_data(as_text=True)
@@ -124,7 +123,7 @@ def test_queue_is_most_urgent_then_newest_first(demo, client, auth):
     _ask(client, auth, message="second, not said", urgency="not_said")
     _ask(client, auth, message="third, now", urgency="now")
     _ask(client, auth, message="fourth, when you can", urgency="when_you_can")
-    auth.login(*DSL)
+    auth.login_as("dsl")
     with demo.app_context():
         rows = db.session.scalars(select(HelpRequest)).all()
         by_message = {r.message: r.id for r in rows}
@@ -137,7 +136,7 @@ def test_queue_is_most_urgent_then_newest_first(demo, client, auth):
 def test_chronology_records_notes_and_status_changes_with_who_and_when(demo, client, auth):
     _ask(client, auth)
     request_id = _only_request(demo).id
-    auth.login(*DSL)
+    auth.login_as("dsl")
     page = f"/safeguarding/requests/{request_id}"
     assert post_form(client, page, f"{page}/status", {"to_status": "in_progress"}).status_code == 302
     assert post_form(client, page, f"{page}/notes", {"body": "Spoke with Sam at break."}).status_code == 302
@@ -154,7 +153,7 @@ def test_chronology_records_notes_and_status_changes_with_who_and_when(demo, cli
     closed_queue = client.get("/safeguarding/requests?status=closed").get_data(as_text=True)
     assert f"/safeguarding/requests/{request_id}\"" in closed_queue
     auth.logout()
-    auth.login(*PUPIL)
+    auth.login_as("pupil")
     assert "Closed" in client.get("/help/requests").get_data(as_text=True)
     assert "Spoke with Sam" not in client.get(f"/help/requests/{request_id}").get_data(as_text=True)
 
@@ -162,7 +161,7 @@ def test_chronology_records_notes_and_status_changes_with_who_and_when(demo, cli
 def test_bad_notes_and_statuses_change_nothing(demo, client, auth):
     _ask(client, auth)
     request_id = _only_request(demo).id
-    auth.login(*DSL)
+    auth.login_as("dsl")
     page = f"/safeguarding/requests/{request_id}"
     for action, data, message in [("notes", {"body": "  "}, "Write the note"),
                                   ("notes", {"body": "x" * 4001}, "under 4000"),
@@ -178,7 +177,7 @@ def test_bad_notes_and_statuses_change_nothing(demo, client, auth):
 def test_chronology_and_audit_events_cannot_be_changed_or_deleted(demo, client, auth):
     _ask(client, auth)
     request_id = _only_request(demo).id
-    auth.login(*DSL)
+    auth.login_as("dsl")
     page = f"/safeguarding/requests/{request_id}"
     post_form(client, page, f"{page}/notes", {"body": "Original note"})
     assert client.post(f"{page}/notes/1", data={"body": "changed"}).status_code in (404, 405)
@@ -201,9 +200,9 @@ def test_no_one_but_the_schools_leads_sees_a_request(demo, client, auth, who):
     _ask(client, auth)
     request_id = _only_request(demo).id
     if who == "teacher":
-        auth.login("teacher", "harbour-teacher-demo")
+        auth.login_as("teacher")
     elif who == "admin":
-        auth.login("admin", "harbour-admin-demo")
+        auth.login_as("admin")
     elif who == "other_dsl":
         other = make_school(demo)
         make_user(demo, "otherdsl", Role.SAFEGUARDING_LEAD, school_id=other)
@@ -225,7 +224,7 @@ def test_no_one_but_the_schools_leads_sees_a_request(demo, client, auth, who):
 
 def test_teachers_see_no_trace_of_requests(demo, client, auth):
     _ask(client, auth)
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     for url in ("/teach/", f"/teach/pupils/{user_id(demo, 'sam')}", "/help/"):
         html = client.get(url).get_data(as_text=True)
         assert "Requests to talk" not in html and "keeps messaging" not in html and "asked to talk" not in html

@@ -85,7 +85,7 @@ def _count(app, model, *where) -> int:
 
 @pytest.fixture
 def sam(demo, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     return demo
 
 
@@ -172,7 +172,7 @@ def _refused_with_a_message(response, html: str) -> bool:
 
 
 def test_teacher_new_pupil_form_with_hostile_input(demo, client, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     with demo.app_context():
         teacher = db.session.scalars(select(User.id).where(User.username == "teacher")).one()
         class_id = db.session.scalars(select(SchoolClass.id).join(class_teacher).where(
@@ -207,7 +207,7 @@ def test_an_urgency_of_only_spaces_is_a_clear_message_not_a_500(sam, client):
 
 
 def test_csv_import_confirm_with_hostile_files_saves_all_or_nothing(demo, client, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     token = csrf_from(client, "/teach/import")
     cell = st.one_of(st.sampled_from(["Ada", "Lovelace", "8", "Year 9", "", "7B"]), HOSTILE)
     row = st.lists(cell, min_size=3, max_size=5).map(lambda cells: ",".join(

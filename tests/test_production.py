@@ -91,7 +91,7 @@ def test_health_is_200_with_a_database_and_503_without(app_config, client, tmp_p
 
 
 def test_one_json_log_line_per_request_without_names_or_query(demo, client, auth, caplog):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="harbour.request"):
         client.get("/teach/?search=Sam+Okafor")

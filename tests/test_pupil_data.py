@@ -100,7 +100,7 @@ def test_an_admin_of_another_school_sees_nothing_of_this_school(demo, client, au
 
 def test_export_holds_everything_but_the_password_and_is_audited(demo, client, auth):
     sam = _sam_did_a_quiz(demo)
-    auth.login(*LOGINS["admin"])
+    auth.login_as("admin")
     assert "Sam" in client.get("/admin/pupils").get_data(as_text=True)
     response = client.get(f"/admin/pupils/{sam}/data.json")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
@@ -123,7 +123,7 @@ def test_export_holds_everything_but_the_password_and_is_audited(demo, client, a
 
 def test_erasure_needs_the_confirm_box_and_changes_nothing_without_it(demo, client, auth):
     sam = user_id(demo, "sam")
-    auth.login(*LOGINS["admin"])
+    auth.login_as("admin")
     assert "Yes, erase this pupil" in client.get(f"/admin/pupils/{sam}/erase").get_data(as_text=True)
     response = _erase(client, sam, confirm=False)
     assert response.status_code == 422 and "Tick the box" in response.get_data(as_text=True)
@@ -133,7 +133,7 @@ def test_erasure_needs_the_confirm_box_and_changes_nothing_without_it(demo, clie
 
 def test_erasure_removes_personal_data_keeps_counts_and_the_audit_log(demo, client, auth):
     sam = _sam_did_a_quiz(demo)
-    auth.login(*LOGINS["admin"])
+    auth.login_as("admin")
     client.get(f"/admin/pupils/{sam}/data.json")  # an audit event before the erasure
     audit_before = _count(demo, AuditEvent)
     with demo.app_context():
@@ -171,7 +171,7 @@ def test_a_pupil_who_asked_to_talk_is_not_erased(demo, client, auth, status):
         pupil = db.session.get(User, sam)
         db.session.add(HelpRequest(school_id=pupil.school_id, pupil_id=sam, message="please", status=status))
         db.session.commit()
-    auth.login(*LOGINS["admin"])
+    auth.login_as("admin")
     assert "Nothing was erased" in client.get(f"/admin/pupils/{sam}").get_data(as_text=True)
     response = _erase(client, sam)
     body = response.get_data(as_text=True)
@@ -188,7 +188,7 @@ def test_an_admins_export_never_shows_a_request_to_talk(demo, client, auth):
         db.session.add(HelpRequest(school_id=pupil.school_id, pupil_id=sam, message="Someone keeps asking me",
                                    status=RequestStatus.NEW))
         db.session.commit()
-    auth.login(*LOGINS["admin"])
+    auth.login_as("admin")
     for url in (f"/admin/pupils/{sam}", f"/admin/pupils/{sam}/data", f"/admin/pupils/{sam}/data.json",
                 f"/admin/pupils/{sam}/erase"):
         body = client.get(url).get_data(as_text=True)

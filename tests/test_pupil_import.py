@@ -38,7 +38,7 @@ def _confirm(client, preview_html: str):
 
 @pytest.fixture
 def teacher(demo, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     return demo
 
 

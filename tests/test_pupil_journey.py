@@ -32,7 +32,7 @@ def _sam(app):
 def test_pupil_completes_a_module_end_to_end(demo, client, auth):
     app = demo
     sam = _sam(app)
-    response = auth.login("sam", "sunny-otter-42")
+    response = auth.login_as("pupil")
     assert response.headers["Location"] == "/"
 
     lessons = client.get("/lessons/", follow_redirects=True).get_data(as_text=True)
@@ -82,7 +82,7 @@ def test_pupil_completes_a_module_end_to_end(demo, client, auth):
 
     # Progress survives logging out and back in.
     auth.logout()
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     lessons = client.get("/lessons/").get_data(as_text=True)
     assert "Completed" in lessons and "Best quiz score 100%" in lessons
 
@@ -99,7 +99,7 @@ def test_pupil_completes_a_module_end_to_end(demo, client, auth):
 
 def test_a_retake_keeps_best_and_latest_scores(demo, client, auth):
     sam = _sam(demo)
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     with demo.app_context():
         module = library().get("where-to-go-for-help")
     for right in (True, False):
@@ -116,7 +116,7 @@ def test_a_retake_keeps_best_and_latest_scores(demo, client, auth):
 
 def test_the_same_quiz_form_sent_twice_records_one_attempt(demo, client, auth):
     sam = _sam(demo)
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     with demo.app_context():
         module = library().get("people-online")
     quiz = client.get("/lessons/people-online/quiz").get_data(as_text=True)
@@ -131,7 +131,7 @@ def test_the_same_quiz_form_sent_twice_records_one_attempt(demo, client, auth):
 
 
 def test_option_order_is_the_pupils_own_and_stable(demo, client, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     pattern = re.compile(r'name="(q-[^"]+)" value="([^"]+)"')
     first = pattern.findall(client.get("/lessons/people-online/quiz").get_data(as_text=True))
     again = pattern.findall(client.get("/lessons/people-online/quiz").get_data(as_text=True))
@@ -145,12 +145,12 @@ def test_every_module_of_the_course_can_be_assigned_and_completed(demo, client, 
     target = class_id(demo, "8A PSHE")
     with demo.app_context():
         modules = library().ordered()
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     response = post_form(client, f"/teach/classes/{target}", f"/teach/classes/{target}/assign",
                          {"modules": [m.slug for m in modules], "answers_shown": "after_attempt"})
     assert response.status_code == 302
     auth.logout()
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     token = csrf_from(client, "/lessons/")
     for module in modules:
         for number in range(1, module.page_count + 1):

@@ -17,7 +17,7 @@ def _save(client, options: list[str], back: str = "/lessons/"):
 
 
 def test_the_menu_is_on_pupil_pages_and_returns_to_the_same_page(demo, client, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     page = client.get("/lessons/people-online/page/1").get_data(as_text=True)
     assert 'action="/lessons/comfort"' in page
     assert 'name="next" value="/lessons/people-online/page/1"' in page
@@ -33,7 +33,7 @@ def test_the_menu_is_on_pupil_pages_and_returns_to_the_same_page(demo, client, a
 
 
 def test_turning_everything_off_goes_back_to_normal(demo, client, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     _save(client, ["spacing"])
     assert "comfort-spacing" in _body_classes(client, "/lessons/")
     response = _save(client, [])
@@ -44,7 +44,7 @@ def test_turning_everything_off_goes_back_to_normal(demo, client, auth):
 
 
 def test_unknown_options_change_nothing_and_say_so(demo, client, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     _save(client, ["large"])
     response = _save(client, ["spacing", "<script>"])
     assert response.status_code == 302
@@ -55,7 +55,7 @@ def test_unknown_options_change_nothing_and_say_so(demo, client, auth):
 
 
 def test_the_return_address_must_be_on_this_site(demo, client, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     for bad in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""):
         response = _save(client, ["large"], back=bad)
         assert response.status_code == 302
@@ -63,12 +63,12 @@ def test_the_return_address_must_be_on_this_site(demo, client, auth):
 
 
 def test_the_menu_needs_a_csrf_token_and_a_pupil(demo, client, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     assert client.post("/lessons/comfort", data={"comfort": ["large"]}).status_code == 400
     assert "comfort-large" not in _body_classes(client, "/lessons/")
     auth.logout()
 
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     teacher_page = client.get("/teach/").get_data(as_text=True)
     assert "Reading comfort" not in teacher_page
     token = csrf_from(client, "/teach/")

@@ -11,8 +11,6 @@ from course.extensions import db
 from course.models import AuditEvent, HelpRequest, LeaverSummary, Progress, Role, School, SchoolClass, User
 from tests.conftest import csrf_from, post_form
 
-ADMIN = ("admin", "harbour-admin-demo")
-
 
 def _year_groups(app) -> dict[str, tuple[int | None, bool]]:
     with app.app_context():
@@ -40,7 +38,7 @@ def _final_year(app, year: int) -> None:
 def test_preview_shows_what_would_change_and_changes_nothing(demo, client, auth):
     _final_year(demo, 10)
     before = _year_groups(demo)
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     page = client.get("/admin/year/").get_data(as_text=True)
     assert "<h1>School year</h1>" in page
     assert "<th scope=\"row\">Year 8</th><td>25</td><td>Year 9</td>" in page
@@ -51,7 +49,7 @@ def test_preview_shows_what_would_change_and_changes_nothing(demo, client, auth)
 
 def test_rollover_needs_the_confirmation_box(demo, client, auth):
     before = _year_groups(demo)
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     response = post_form(client, "/admin/year/", "/admin/year/rollover")
     assert response.status_code == 400
     assert "Tick the box to confirm" in response.get_data(as_text=True)
@@ -67,7 +65,7 @@ def _fingerprint(client) -> str:
 
 def test_rollover_moves_up_marks_leavers_archives_classes_once(demo, client, auth):
     _final_year(demo, 10)
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     form = {"fingerprint": _fingerprint(client), "confirm": "y", "csrf_token": csrf_from(client, "/admin/year/")}
     response = client.post("/admin/year/rollover", data=form, follow_redirects=True)
     assert "25 pupils moved up a year group, 25 marked as leavers, 2 classes archived" in response.text
@@ -116,7 +114,7 @@ def test_flask_year_rollover_previews_and_asks(demo, runner):
 
 
 def test_school_year_settings_reject_bad_input_and_save_good(demo, client, auth):
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     bad = post_form(client, "/admin/year/", "/admin/year/settings",
                     {"final_year_group": "twelve", "retention": "days", "retention_days": ""})
     assert bad.status_code == 400 and 'id="final_year_group-error"' in bad.text
@@ -133,7 +131,7 @@ def test_school_year_settings_reject_bad_input_and_save_good(demo, client, auth)
 
 
 def test_the_school_year_page_is_for_admins_only(demo, client, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     assert client.get("/admin/year/").status_code == 403
     assert post_form(client, "/teach/", "/admin/year/retention").status_code == 403
 
@@ -213,7 +211,7 @@ def test_admin_deletes_due_leavers_from_the_page(demo, client, auth):
     with demo.app_context():
         names = list(db.session.scalars(select(User.username).where(User.year_group == 10)))
     _leave(demo, names, datetime(2025, 7, 18))
-    auth.login(*ADMIN)
+    auth.login_as("admin")
     page = client.get("/admin/year/").text
     assert "Due for deletion now: the data of 25 leavers" in page
     done = post_form(client, "/admin/year/", "/admin/year/retention", follow_redirects=True)

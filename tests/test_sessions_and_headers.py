@@ -56,14 +56,14 @@ def test_login_starts_a_new_session(demo, client, auth):
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
     before = client.get_cookie("session").value
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     with client.session_transaction() as session:
         assert "planted" not in session
     assert client.get_cookie("session").value != before
 
 
 def test_password_change_ends_other_sessions_and_rotates_this_one(demo, app, client, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     other_device = app.test_client()
     other_device.set_cookie("session", client.get_cookie("session").value)
     assert other_device.get("/teach/").status_code == 200
@@ -78,7 +78,7 @@ def test_password_change_ends_other_sessions_and_rotates_this_one(demo, app, cli
 
 
 def test_logout_ends_the_session_on_the_server(demo, app, client, auth):
-    auth.login("dsl", "harbour-dsl-demo")
+    auth.login_as("dsl")
     copied = app.test_client()
     copied.set_cookie("session", client.get_cookie("session").value)
     auth.logout()

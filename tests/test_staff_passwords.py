@@ -29,23 +29,23 @@ def test_staff_password_problem(password, problem):
 
 
 def test_a_teacher_cannot_change_to_a_common_password(demo, client, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     data = {"current_password": "harbour-teacher-demo", "new_password": COMMON_BUT_LONG, "confirm": COMMON_BUT_LONG}
     response = post_form(client, "/password", data=data)
     assert response.status_code == 200
     assert "often choose" in response.get_data(as_text=True)
     auth.logout()
-    assert auth.login("teacher", "harbour-teacher-demo").status_code == 302
+    assert auth.login_as("teacher").status_code == 302
 
 
 def test_a_pupil_keeps_the_simpler_rule(demo, client, auth):
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     data = {"current_password": "sunny-otter-42", "new_password": "blue-fox-77", "confirm": "blue-fox-77"}
     assert post_form(client, "/password", data=data).status_code == 302
 
 
 def test_an_admin_cannot_give_new_staff_a_common_password(demo, client, auth):
-    auth.login("admin", "harbour-admin-demo")
+    auth.login_as("admin")
     data = {"display_name": "New Teacher", "username": "new.teacher", "role": "teacher", "password": COMMON_BUT_LONG}
     response = post_form(client, "/admin/staff/new", data=data)
     assert response.status_code == 422
@@ -63,3 +63,23 @@ def test_first_set_up_refuses_a_common_admin_password(app):
         problems = problems_with(db.session, library(), new)
     assert list(problems) == ["admin_password"]
     assert "often choose" in problems["admin_password"]
+
+
+def test_production_hashes_use_real_argon2id_parameters():
+    """The suite hashes cheaply (tests/conftest.py); a fresh interpreter, as production runs, does not."""
+    import subprocess
+    import sys
+
+    script = "from course.domain.passwords import hash_password, verify_password as v; h = hash_password('x'); " \
+             "print(h); print(v(h, 'x'))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0].startswith("$argon2id$v=19$m=65536,t=3,p=4$"), out[0]
+    assert out[1] == "True"
+
+
+def test_a_cheap_test_hash_is_still_argon2id_and_verifies():
+    from course.domain.passwords import hash_password, verify_password
+
+    cheap = hash_password("a long test password")
+    assert cheap.startswith("$argon2id$") and verify_password(cheap, "a long test password")
+    assert not verify_password(cheap, "another password")

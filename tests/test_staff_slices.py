@@ -15,7 +15,7 @@ def _class(app, name):
 
 
 def test_teacher_sees_their_classes_and_the_grid(demo, client, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     html = client.get("/teach/").get_data(as_text=True)
     assert "8A PSHE" in html and "10B PSHE" in html
     grid = client.get(f"/teach/classes/{_class(demo, '8A PSHE')}").get_data(as_text=True)
@@ -25,7 +25,7 @@ def test_teacher_sees_their_classes_and_the_grid(demo, client, auth):
 def test_teacher_assigns_a_module_with_a_due_date_and_the_pupil_sees_it(demo, client, auth):
     class_id = _class(demo, "8A PSHE")
     due = date.today() + timedelta(days=10)
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     response = post_form(client, f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/assign",
                          {"modules": ["account-control"], "due_date": due.isoformat(), "answers_shown": "after_attempt"})
     assert response.status_code == 302
@@ -34,14 +34,14 @@ def test_teacher_assigns_a_module_with_a_due_date_and_the_pupil_sees_it(demo, cl
                                         .order_by(Assignment.id.desc())).first()
         assert assignment.due_date == due
     auth.logout()
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     assert "Staying in control of your accounts" in client.get("/lessons/").get_data(as_text=True)
     assert client.get("/lessons/account-control/page/1").status_code == 200
 
 
 def test_assigning_an_unknown_module_changes_nothing(demo, client, auth):
     class_id = _class(demo, "8A PSHE")
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     with demo.app_context():
         before = len(db.session.scalars(select(Assignment)).all())
     response = post_form(client, f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/assign",
@@ -53,7 +53,7 @@ def test_assigning_an_unknown_module_changes_nothing(demo, client, auth):
 
 
 def test_safeguarding_lead_sees_completion_per_module(demo, client, auth):
-    auth.login("dsl", "harbour-dsl-demo")
+    auth.login_as("dsl")
     html = client.get("/safeguarding/").get_data(as_text=True)
     assert "Completion of each module" in html and "People online aren" in html
     assert "%" in html

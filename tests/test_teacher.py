@@ -18,7 +18,7 @@ from tests.factories import class_id, count_queries, make_class, make_user, user
 
 @pytest.fixture
 def teacher(demo, auth):
-    auth.login("teacher", "harbour-teacher-demo")
+    auth.login_as("teacher")
     return demo
 
 
@@ -119,7 +119,7 @@ def test_assign_to_chosen_pupils_only(teacher, client, auth):
     grid = client.get(f"/teach/classes/{target}").get_data(as_text=True)
     assert grid.count('data-state="not_set"') == 24
     auth.logout()
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     assert client.get("/lessons/account-control/page/1").status_code == 200
 
 
@@ -146,7 +146,7 @@ def test_answers_after_the_due_date_are_held_back_until_then(teacher, client, au
         "modules": ["account-control"], "due_date": (date.today() + timedelta(days=3)).isoformat(),
         "answers_shown": "after_due_date"})
     auth.logout()
-    auth.login("sam", "sunny-otter-42")
+    auth.login_as("pupil")
     with teacher.app_context():
         quiz = library().get("account-control").quiz
     html = client.get("/lessons/account-control/quiz").get_data(as_text=True)

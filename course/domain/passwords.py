@@ -10,11 +10,21 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 DATA = Path(__file__).resolve().parent / "data"
 
-_hasher = PasswordHasher()
+# argon2-cffi's defaults (RFC 9106's low-memory profile); tests/test_staff_passwords.py pins them.
+PRODUCTION_HASHING = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+_hasher = PasswordHasher(**PRODUCTION_HASHING)
 _WORDS = [w for w in (DATA / "password_words.txt").read_text().split() if w]
 
 # Verifying against this when a user does not exist keeps the timing of a failed login the same.
 _DUMMY_HASH = _hasher.hash("harbour-timing-equaliser")
+
+
+def use_cheap_hashing_for_tests() -> None:
+    """Tests only (tests/conftest.py): argon2id at its smallest cost, so building a school of pupils is quick.
+    Hashes stay argon2id and verify the same way; production never calls this."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    _DUMMY_HASH = _hasher.hash("harbour-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
