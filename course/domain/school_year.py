@@ -18,17 +18,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import (
-    HelpRequest,
-    LeaverSummary,
-    Progress,
-    QuizAttempt,
-    Role,
-    School,
-    SchoolClass,
-    Status,
-    User,
-)
+from ..models import HelpRequest, LeaverSummary, Progress, QuizAttempt, Role, School, SchoolClass, User
+from ..models.progress import Status
 from . import audit
 
 # A school that rolls over twice within this many days is warned on the preview: likely a mistake.
