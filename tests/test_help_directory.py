@@ -60,3 +60,46 @@ def test_only_the_schools_leads_edit_the_directory(demo, client, auth):
     make_user(demo, "otherdsl", Role.SAFEGUARDING_LEAD, school_id=other)
     auth.login("otherdsl", "a-long-test-password", school_id=other)
     assert client.get(f"/safeguarding/directory/{service.id}").status_code == 404
+
+
+def test_every_worker_sees_a_leads_edit_at_its_next_request(demo, app_config):
+    """Each worker keeps the directory it shows on every page; an edit made through another worker (here a
+    second app on the same database) reaches it at once, through the school's directory_version."""
+    from sqlalchemy import event
+
+    from course import create_app
+    from tests.conftest import AuthActions
+
+    other_worker = create_app(app_config)
+    pupil, lead = demo.test_client(), other_worker.test_client()
+    AuthActions(pupil).login_as("pupil")
+    assert "Childline" in pupil.get("/help/").get_data(as_text=True)
+
+    directory_reads = []
+    with demo.app_context():
+        engine = db.engine
+
+    def seen(_conn, _cursor, statement, *_args):
+        if "FROM help_service" in statement:
+            directory_reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        pupil.get("/help/")
+        assert directory_reads == [], "the unchanged directory is read again on every page"
+        service = _childline(demo)
+        AuthActions(lead).login_as("dsl")
+        response = post_form(lead, f"/safeguarding/directory/{service.id}",
+                             data=_fields(service, name="Childline (changed today)", checked_today="y"))
+        assert response.status_code == 302
+        directory_reads.clear()
+        html = pupil.get("/help/").get_data(as_text=True)
+        assert "Childline (changed today)" in html
+        assert len(directory_reads) == 1  # read once, then kept again
+        pupil.get("/help/")
+        assert len(directory_reads) == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    with other_worker.app_context():
+        db.session.remove()
+        db.engine.dispose()

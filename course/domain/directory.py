@@ -20,8 +20,14 @@ def needs_checking(last_checked: date, today: date) -> bool:
     return today - last_checked > STALE_AFTER
 
 
+def directory_changed(school: School) -> None:
+    """Call on every change to the school's help directory, in the same transaction as the change."""
+    school.directory_version = (school.directory_version or 0) + 1
+
+
 def seed_help_services(session: Session, school: School, content: ContentLibrary) -> None:
     """Replace the school's directory with its region's entries (on set-up or a change of region)."""
+    directory_changed(school)
     region = content.regions.get(school.region) or content.regions["uk"]
     session.execute(delete(HelpService).where(HelpService.school_id == school.id))
     for position, service in enumerate(region.services):

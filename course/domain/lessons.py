@@ -4,16 +4,16 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..content import ContentLibrary
 from ..content.modules import ModuleContent
 from ..content.quizzes import Option, Question
-from ..models import AnswersShown, AttemptAnswer, Progress, QuizAttempt, Status, User, utcnow
+from ..models import AnswersShown, Assignment, AttemptAnswer, Progress, QuizAttempt, Status, User, utcnow
 from . import progress as progress_rules
-from .scope import assignments_for_pupil
+from .scope import pupil_params, set_for_pupil
 from .scoring import QuizResult
 
 
@@ -38,34 +38,53 @@ class AssignedModule:
         return True
 
 
-def assigned_modules(session: Session, pupil: User, content: ContentLibrary,
-                     module_ids: dict[str, int]) -> list[AssignedModule]:
-    """The modules set for the pupil, in course order; the soonest due date where set twice."""
+# What is set for the pupil with their progress on it, in one query; built once (see scope.py).
+_SET_WITH_PROGRESS = set_for_pupil(
+    select(Assignment.module_id, Assignment.due_date, Assignment.answers_shown, Progress)
+    .select_from(Assignment)
+    .outerjoin(Progress, and_(Progress.pupil_id == bindparam("pupil_id"), Progress.module_id == Assignment.module_id)))
+_ONE_SET_WITH_PROGRESS = _SET_WITH_PROGRESS.where(Assignment.module_id == bindparam("module_id"))
+
+
+def _assigned(session: Session, pupil: User, content: ContentLibrary, module_ids: dict[str, int],
+              module_id: int | None) -> list[AssignedModule]:
     slugs_by_id = {module_id: slug for slug, module_id in module_ids.items()}
-    assignments = session.scalars(assignments_for_pupil(pupil)).all()
-    progress = {p.module_id: p for p in session.scalars(select(Progress).where(Progress.pupil_id == pupil.id))}
+    if module_id is None:
+        rows = session.execute(_SET_WITH_PROGRESS, pupil_params(pupil)).all()
+    else:
+        rows = session.execute(_ONE_SET_WITH_PROGRESS, {**pupil_params(pupil), "module_id": module_id}).all()
     found: dict[int, AssignedModule] = {}
-    for assignment in assignments:
-        slug = slugs_by_id.get(assignment.module_id)
+    for set_module_id, due_date, answers_shown, progress in rows:
+        slug = slugs_by_id.get(set_module_id)
         if slug is None or slug not in content.modules:
             continue
-        current = found.get(assignment.module_id)
+        current = found.get(set_module_id)
         if current is None:
-            found[assignment.module_id] = AssignedModule(content.modules[slug], assignment.module_id,
-                                                         assignment.due_date, assignment.answers_shown,
-                                                         progress.get(assignment.module_id))
+            found[set_module_id] = AssignedModule(content.modules[slug], set_module_id, due_date, answers_shown,
+                                                  progress)
         else:
-            if assignment.due_date and (current.due_date is None or assignment.due_date < current.due_date):
-                current.due_date = assignment.due_date
+            if due_date and (current.due_date is None or due_date < current.due_date):
+                current.due_date = due_date
             # Where any class holds answers back, hold them back.
-            if assignment.answers_shown == AnswersShown.AFTER_DUE_DATE:
+            if answers_shown == AnswersShown.AFTER_DUE_DATE:
                 current.answers_shown = AnswersShown.AFTER_DUE_DATE
     return sorted(found.values(), key=lambda a: (a.content.order, a.content.slug))
 
 
+def assigned_modules(session: Session, pupil: User, content: ContentLibrary,
+                     module_ids: dict[str, int]) -> list[AssignedModule]:
+    """The modules set for the pupil, in course order; the soonest due date where set twice."""
+    return _assigned(session, pupil, content, module_ids, None)
+
+
 def find_assigned(session: Session, pupil: User, content: ContentLibrary, module_ids: dict[str, int],
                   slug: str) -> AssignedModule | None:
-    return next((a for a in assigned_modules(session, pupil, content, module_ids) if a.content.slug == slug), None)
+    """One module set for the pupil, as assigned_modules would show it; one query for that module alone."""
+    module_id = module_ids.get(slug)
+    if module_id is None:
+        return None
+    found = _assigned(session, pupil, content, module_ids, module_id)
+    return found[0] if found else None
 
 
 def progress_for(session: Session, pupil: User, module_id: int) -> Progress:

@@ -26,4 +26,7 @@ class School(db.Model):
     # term" (see course/domain/school_year.py for how term dates are approximated).
     leaver_retention_days: Mapped[int | None]
     year_rolled_over_at: Mapped[datetime | None]
+    # Bumped on every change to the school's help directory (course/domain/directory.py): each worker
+    # keeps the directory it shows on every page, and a new number tells it the copy is stale.
+    directory_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

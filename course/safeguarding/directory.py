@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..domain import audit
-from ..domain.directory import needs_checking
+from ..domain.directory import directory_changed, needs_checking
 from ..extensions import db
 from ..models import HelpService
 from . import bp
@@ -48,6 +48,7 @@ def edit_service(service_id: int):
             for name in EDITABLE:
                 setattr(service, name, (getattr(form, name).data or "").strip())
             service.last_checked = date.today() if form.checked_today.data else form.last_checked.data
+            directory_changed(current_user.school)
             audit.record(db.session, current_user, "help_service_edited", target_type="help_service",
                          target_id=service.id, detail=f"{service.name}: " + (", ".join(changed) or "checked"))
             db.session.commit()

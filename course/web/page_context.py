@@ -1,7 +1,10 @@
 """What every page needs: the viewer's school, its help directory, and the staff navigation."""
 
+from types import SimpleNamespace
+
 from flask import Flask, current_app, g
 from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from ..content.markdown import render_inline
@@ -9,7 +12,7 @@ from ..content.tokens import TokenValues
 from ..domain.directory import school_services, token_values
 from ..domain.progress import STATE_LABELS
 from ..extensions import db
-from ..models import Role, School
+from ..models import HelpService, Role, School
 from .content import library
 
 
@@ -24,14 +27,43 @@ def current_school() -> School | None:
     return g.harbour_school
 
 
+# Each worker keeps, per school, the help directory it shows on every page and the lesson tokens made
+# from it. The key holds everything they are made from: the school's directory_version (bumped in the
+# database on every change, so workers on every host see it at their next request) and what the tokens
+# name. Entries are plain copies, never rows of a session.
+_DIRECTORIES: dict[tuple, tuple[list, TokenValues]] = {}
+_DIRECTORIES_KEPT = 500
+
+
+def _snapshot(service):
+    if isinstance(service, HelpService):
+        return SimpleNamespace(**{attribute.key: getattr(service, attribute.key)
+                                  for attribute in sa_inspect(HelpService).column_attrs})
+    return service  # a region file's entry: frozen already
+
+
+def _directory() -> tuple[list, TokenValues]:
+    if "harbour_directory" not in g:
+        school = current_school()
+        key = (id(library()), *(() if school is None else (school.id, school.directory_version, school.region,
+                                                              school.name, school.safeguarding_contact)))
+        found = _DIRECTORIES.get(key)
+        if found is None:
+            services = [_snapshot(s) for s in school_services(db.session, school, library())]
+            found = (services, token_values(services, school))
+            if len(_DIRECTORIES) >= _DIRECTORIES_KEPT:
+                _DIRECTORIES.clear()
+            _DIRECTORIES[key] = found
+        g.harbour_directory = found
+    return g.harbour_directory
+
+
 def current_services() -> list:
-    if "harbour_services" not in g:
-        g.harbour_services = school_services(db.session, current_school(), library())
-    return g.harbour_services
+    return _directory()[0]
 
 
 def token_values_for_current_school() -> TokenValues:
-    return token_values(current_services(), current_school())
+    return _directory()[1]
 
 
 def inline_text_filler():

@@ -4,7 +4,7 @@ import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
@@ -16,14 +16,18 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# Built once: the loader runs on every request. The school comes in the same query: every page shows
+# something of it (help directory, name).
+_USER_WITH_SCHOOL = select(User).options(joinedload(User.school)).where(User.id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     # The id carries the user's session token: after logout or a password change, old cookies fail.
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    # The school comes in the same query: every page shows something of it (help directory, name).
-    user = db.session.scalars(select(User).options(joinedload(User.school)).where(User.id == int(raw_id))).first()
+    user = db.session.scalars(_USER_WITH_SCHOOL, {"user_id": int(raw_id)}).first()
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user
