@@ -80,6 +80,18 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sizes
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def workers_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU time used so far by the gunicorn master's workers, from the kernel's accounting."""
+    total = 0
+    for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / CLOCK_TICKS
+
+
 def wait_until_idle(url: str, seconds: float = 30) -> None:
     """After wrk stops, requests it left queued are still being served: wait (up to 30 s) until /health answers within 100 ms."""
     deadline = time.monotonic() + seconds
@@ -100,7 +112,11 @@ def write_requests(path: Path, requests) -> Path:
     return path
 
 
-def wrk(url: str, requests_file: Path, seconds: int) -> dict:
+def wrk(url: str, requests_file: Path, seconds: int, server: subprocess.Popen | None = None,
+        idle_path: str = "/health") -> dict:
+    """Drive one page with wrk; with `server`, also the workers' CPU time per request served (the work, which
+    holds on a busy machine where req/s does not). Queued requests are served before the CPU is read again."""
+    cpu_before = workers_cpu_seconds(server.pid) if server else None
     env = {**os.environ, "BENCH_REQUESTS": str(requests_file), "BENCH_THREADS": str(THREADS)}
     out = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
                           "-s", str(ROOT / "bench" / "requests.lua"), url],
@@ -110,7 +126,11 @@ def wrk(url: str, requests_file: Path, seconds: int) -> dict:
     seconds_run = data["duration_us"] / 1e6
     errors = (data["connect_errors"] + data["read_errors"] + data["write_errors"] + data["timeouts"]
               + data["non_2xx_3xx"])
-    return {"rps": round(data["requests"] / seconds_run, 1), "requests": data["requests"],
+    cpu_ms = None
+    if server:
+        wait_until_idle(url + idle_path)
+        cpu_ms = round((workers_cpu_seconds(server.pid) - cpu_before) * 1000 / max(data["requests"], 1), 3)
+    return {"rps": round(data["requests"] / seconds_run, 1), "requests": data["requests"], "cpu_ms": cpu_ms,
             "p50_ms": data["p50_us"] / 1000, "p95_ms": data["p95_us"] / 1000, "p99_ms": data["p99_us"] / 1000,
             "errors": errors, "statuses": data["statuses"]}
 
@@ -134,7 +154,7 @@ def load_test(engine: str, url: str, facts, work: Path, seconds: int, pupils_log
         wait_until_up("http://127.0.0.1:8811/", hello, hello_log)
         hello_file = work / "hello.tsv"
         hello_file.write_text("GET\t/\tnone\t\n")
-        results["pages"]["hello world (bare Flask)"] = wrk("http://127.0.0.1:8811", hello_file, seconds)
+        results["pages"]["hello world (bare Flask)"] = wrk("http://127.0.0.1:8811", hello_file, seconds, hello, idle_path="/")
         files = {name: write_requests(work / f"page-{n}.tsv", requests) for n, (name, requests) in enumerate(pages.items())}
         for name, file in files.items():  # warm-up, not recorded: each worker loads its templates and caches
             if name != "quiz submit":  # (its forms are kept fresh for the measured run)
@@ -143,7 +163,7 @@ def load_test(engine: str, url: str, facts, work: Path, seconds: int, pupils_log
         engine_ = create_engine(url)
         for name, file in files.items():
             attempts_before = _attempt_rows(engine_)
-            results["pages"][name] = wrk("http://127.0.0.1:8810", file, seconds)
+            results["pages"][name] = wrk("http://127.0.0.1:8810", file, seconds, harbour)
             results["pages"][name]["new_attempt_rows"] = _attempt_rows(engine_) - attempts_before
             wait_until_idle("http://127.0.0.1:8810/health")
         spike_pupils = facts.pupil_ids[-300:]
@@ -228,15 +248,20 @@ def run_engine(engine: str, quick: bool) -> dict:
 
 def format_table(r: dict) -> str:
     hello = r["pages"]["hello world (bare Flask)"]["rps"] or 1
+    hello_cpu = r["pages"]["hello world (bare Flask)"].get("cpu_ms")
     lines = [f"### {r['engine']}: {r['pupils']:,} pupils in {r['schools']} school(s), {r['cpus']} CPUs, "
              f"wrk -t{THREADS} -c{r['connections']} -d{r['seconds_per_page']}s per page",
-             "", "| page | req/s | p50 ms | p95 ms | p99 ms | errors | vs hello | queries @200 | queries @2,000 |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "", "| page | req/s | p50 ms | p95 ms | p99 ms | errors | vs hello | CPU ms/req | CPU vs hello "
+             "| queries @200 | queries @2,000 |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, page in r["pages"].items():
         q200 = r["queries"][200].get(name, {}).get("queries", "")
         q2000 = r["queries"][2000].get(name, {}).get("queries", "")
+        cpu = page.get("cpu_ms")
+        cpu_text = f"{cpu:.2f}" if cpu is not None else ""
+        ratio = f"{hello_cpu / cpu:.0%}" if cpu and hello_cpu else ""
         lines.append(f"| {name} | {page['rps']:.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | {page['p99_ms']:.1f} "
-                     f"| {page['errors']} | {page['rps'] / hello:.0%} | {q200} | {q2000} |")
+                     f"| {page['errors']} | {page['rps'] / hello:.0%} | {cpu_text} | {ratio} | {q200} | {q2000} |")
     submit = r["pages"].get("quiz submit")
     if submit:
         lines += ["", f"Quiz submit under wrk: {submit['requests']} answered, {submit.get('new_attempt_rows', '?')} new attempt "

@@ -45,14 +45,14 @@ def test_bench_pages_answer_and_query_counts_do_not_grow_with_the_school(tmp_pat
 
 
 def test_bench_table_names_every_page_and_the_spike():
-    page = {"rps": 100.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "errors": 0}
+    page = {"rps": 100.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "errors": 0, "cpu_ms": 2.0}
     queries = {"lesson page": {"queries": 6, "server_ms": 3.0}, "school overview (DSL)": {"queries": 12, "server_ms": 90}}
     result = {"engine": "sqlite", "pupils": 2000, "schools": 1, "cpus": 2, "connections": 32, "seconds_per_page": 10,
-              "pages": {"hello world (bare Flask)": {**page, "rps": 400.0}, "lesson page": page},
+              "pages": {"hello world (bare Flask)": {**page, "rps": 400.0, "cpu_ms": 0.5}, "lesson page": page},
               "queries": {200: queries, 2000: queries}, "overview_in_database_ms": 95,
               "spike": {"sent": 300, "spread_s": 5, "acknowledged": 300, "errors": 0, "rows": 300, "p50_ms": 20,
                         "p99_ms": 80, "elapsed_s": 5.1},
               "worker_rss_mb": [80.0], "hello_worker_rss_mb": [30.0]}
     table = format_table(result)
-    assert "| lesson page | 100 | 1.0 | 2.0 | 3.0 | 0 | 25% | 6 | 6 |" in table
+    assert "| lesson page | 100 | 1.0 | 2.0 | 3.0 | 0 | 25% | 2.00 | 25% | 6 | 6 |" in table
     assert "300 acknowledged, 0 errors, 300 new attempt rows (lost: 0)" in table
