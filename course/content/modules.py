@@ -39,6 +39,8 @@ class ModuleContent:
     source_hash: str
     path: Path
     quiz: "object | None" = field(default=None)  # a Quiz, attached by the library
+    # The most sensitive modules are best led by a teacher in class before pupils meet them alone.
+    teach_in_class_first: bool = False
 
     @property
     def page_count(self) -> int:
@@ -93,6 +95,8 @@ def _check_fields(data: dict, text: str, stem: str) -> list[tuple[int, str]]:
     objectives = data["objectives"]
     if not isinstance(objectives, list) or not all(isinstance(o, str) and o.strip() for o in objectives):
         problems.append((_field_line(text, "objectives"), "objectives must be a list of sentences"))
+    if not isinstance(data.get("teach_in_class_first", False), bool):
+        problems.append((_field_line(text, "teach_in_class_first"), "teach_in_class_first must be true or false"))
     framework = data.get("framework")
     if framework is not None:
         if not isinstance(framework, dict) or not framework.get("ukcis_strand"):
@@ -154,5 +158,6 @@ def parse_module(path: Path, text: str) -> tuple[ModuleContent | None, list[tupl
         age_band=str(data["age_band"]), minutes=data["minutes"], order=data["order"],
         objectives=[str(o) for o in data["objectives"]], framework=dict(data.get("framework") or {}),
         pages=pages, source_hash=hashlib.sha256(text.encode()).hexdigest(), path=path,
+        teach_in_class_first=data.get("teach_in_class_first") is True,
     )
     return module, []

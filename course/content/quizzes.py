@@ -26,6 +26,8 @@ class Question:
     prompt: str
     options: tuple[Option, ...]
     asks_where_to_get_help: bool
+    # Feedback a pupil must never wait for ("pay so it goes away"): shown at once, whatever the assignment says.
+    safety_critical: bool = False
 
     @property
     def correct_ids(self) -> frozenset[str]:
@@ -100,6 +102,8 @@ def parse_quiz(path: Path, text: str) -> tuple[Quiz | None, list[tuple[int, str]
         qtype = raw.get("type")
         if qtype not in QUESTION_TYPES:
             problems.append((line, f"{label}: type must be one of {', '.join(QUESTION_TYPES)}"))
+        if not isinstance(raw.get("safety_critical", False), bool):
+            problems.append((line, f"{label}: safety_critical must be true or false"))
         prompt = raw.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
             problems.append((line, f"{label}: missing 'prompt'"))
@@ -142,6 +146,7 @@ def parse_quiz(path: Path, text: str) -> tuple[Quiz | None, list[tuple[int, str]
         questions.append(Question(
             id=str(qid), type=str(qtype), prompt=str(prompt or ""), options=tuple(options),
             asks_where_to_get_help=raw.get("asks_where_to_get_help") is True,
+            safety_critical=raw.get("safety_critical") is True,
         ))
     if problems:
         return None, problems

@@ -21,6 +21,7 @@ ACTIONS = {
     "class_archived": "Archived a class",
     "class_restored": "Restored a class",
     "assignment_removed": "Removed an assignment",
+    "sensitive_module_set_independent": "Set a teach-in-class-first module as independent work",
     "school_settings_changed": "Changed school settings",
     "help_service_edited": "Edited a help directory entry",
 }

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..domain import audit
 from ..domain.class_grid import class_grid
+from ..domain.delivery import INDEPENDENT, TEACH_IN_CLASS_FIRST_WHY, needing_confirmation
 from ..domain.scope import classes_for, visible_class
 from ..extensions import db
 from ..models import Assignment, Role, SchoolClass, User, utcnow
@@ -25,7 +26,9 @@ def class_or_404(class_id: int, include_archived: bool = True) -> SchoolClass:
 
 def _assign_form(school_class: SchoolClass, pupils: list[User]) -> AssignForm:
     form = AssignForm()
-    form.modules.choices = [(m.slug, f"{m.title} (ages {m.age_band}, about {m.minutes} min)") for m in library().ordered()]
+    form.modules.choices = [(m.slug, f"{m.title} (ages {m.age_band}, about {m.minutes} min"
+                                     + (", teach in class first)" if m.teach_in_class_first else ")"))
+                            for m in library().ordered()]
     form.pupils.choices = [(p.id, p.display_name) for p in pupils]
     return form
 
@@ -121,6 +124,13 @@ def assign(class_id: int):
     form = _assign_form(school_class, grid_pupils)
     if not form.validate_on_submit():
         return _render_class(school_class, form, 422)
+    sensitive = needing_confirmation([library().get(slug) for slug in form.modules.data], form.delivery.data,
+                                     form.confirm_independent.data)
+    if sensitive:
+        names = ", ".join(m.title for m in sensitive)
+        form.confirm_independent.errors.append(f"{names}: {TEACH_IN_CLASS_FIRST_WHY} To set it as independent "
+                                               "work anyway, tick the box.")
+        return _render_class(school_class, form, 422)
     ids = module_ids()
     chosen = [p for p in grid_pupils if p.id in set(form.pupils.data or [])]
     existing = {a.module_id: a for a in db.session.scalars(
@@ -132,6 +142,9 @@ def assign(class_id: int):
         assignment.answers_shown = form.answers_shown.data
         assignment.chosen_pupils = chosen
         db.session.add(assignment)
+        if form.delivery.data == INDEPENDENT and library().get(slug).teach_in_class_first:
+            audit.record(db.session, current_user, "sensitive_module_set_independent", target_type="class",
+                         target_id=school_class.id, detail=library().get(slug).title)
     db.session.commit()
     count = len(form.modules.data)
     who = f"{len(chosen)} pupil{'s' if len(chosen) != 1 else ''} in {school_class.name}" if chosen else school_class.name

@@ -2,11 +2,20 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.accounts import USERNAME, USERNAME_RULE
+from ..domain.delivery import IN_CLASS, INDEPENDENT
 from ..models import AnswersShown
 
 
@@ -29,6 +38,12 @@ class AssignForm(FlaskForm):
         choices=[(AnswersShown.AFTER_ATTEMPT.value, "Straight after each attempt (recommended: the feedback teaches)"),
                  (AnswersShown.AFTER_DUE_DATE.value, "After the due date (so answers cannot be passed around)")],
         default=AnswersShown.AFTER_ATTEMPT.value)
+    delivery = RadioField(
+        "How pupils will do it",
+        choices=[(IN_CLASS, "In class, led by a teacher (recommended for the first time)"),
+                 (INDEPENDENT, "On their own, as independent work")],
+        default=IN_CLASS)
+    confirm_independent = BooleanField("I have read why, and still want to set it as independent work")
 
 
 class DueDateForm(FlaskForm):

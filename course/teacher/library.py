@@ -2,6 +2,7 @@
 
 from flask import abort, render_template
 
+from ..domain.delivery import TEACH_IN_CLASS_FIRST_WHY
 from ..web.content import library
 from ..web.page_context import inline_text_filler, token_values_for_current_school
 from . import bp
@@ -9,7 +10,8 @@ from . import bp
 
 @bp.get("/library", endpoint="library")
 def library_page():
-    return render_template("teacher/library.html", modules=library().ordered())
+    return render_template("teacher/library.html", modules=library().ordered(),
+                           teach_in_class_first_why=TEACH_IN_CLASS_FIRST_WHY)
 
 
 @bp.get("/library/<slug>")
@@ -19,4 +21,5 @@ def preview(slug: str):
         abort(404)
     values = token_values_for_current_school()
     pages = [(page.title, values.fill_html(page.staff_html)) for page in module.pages]
-    return render_template("teacher/preview.html", module=module, pages=pages, fill=inline_text_filler())
+    return render_template("teacher/preview.html", module=module, pages=pages, fill=inline_text_filler(),
+                           teach_in_class_first_why=TEACH_IN_CLASS_FIRST_WHY)
