@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -26,17 +27,42 @@ class Grid:
     def cell(self, pupil: User, assignment: Assignment) -> Cell | None:
         return self.cells.get((pupil.id, assignment.id))
 
+    @cached_property
+    def _totals(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        """[completed, assigned] per pupil id and per assignment id, counted once (a page asks for each)."""
+        by_pupil = {p.id: [0, 0] for p in self.pupils}
+        by_assignment = {a.id: [0, 0] for a in self.assignments}
+        for (pupil_id, assignment_id), cell in self.cells.items():
+            if pupil_id not in by_pupil or assignment_id not in by_assignment:
+                continue
+            done = cell.state == Status.COMPLETED
+            for totals in (by_pupil[pupil_id], by_assignment[assignment_id]):
+                totals[0] += done
+                totals[1] += 1
+        return by_pupil, by_assignment
+
+    @property
+    def table(self) -> list[tuple[User, list[Cell | None], int, int]]:
+        """Row by row as the page draws it: the pupil, a cell per assignment (None: not set), completed, set."""
+        columns = [a.id for a in self.assignments]
+        by_pupil = self._totals[0]
+        rows = []
+        for pupil in self.pupils:
+            pupil_id = pupil.id
+            rows.append((pupil, [self.cells.get((pupil_id, column)) for column in columns], *by_pupil[pupil_id]))
+        return rows
+
     def completed_count(self, assignment: Assignment) -> int:
-        return sum(1 for p in self.pupils if (c := self.cell(p, assignment)) and c.state == Status.COMPLETED)
+        return self._totals[1][assignment.id][0]
 
     def assigned_count(self, assignment: Assignment) -> int:
-        return sum(1 for p in self.pupils if self.cell(p, assignment) is not None)
+        return self._totals[1][assignment.id][1]
 
     def pupil_completed(self, pupil: User) -> int:
-        return sum(1 for a in self.assignments if (c := self.cell(pupil, a)) and c.state == Status.COMPLETED)
+        return self._totals[0][pupil.id][0]
 
     def pupil_assigned(self, pupil: User) -> int:
-        return sum(1 for a in self.assignments if self.cell(pupil, a) is not None)
+        return self._totals[0][pupil.id][1]
 
     def rows(self) -> list[list[str]]:
         """The grid as text, exactly as the page shows it: for the CSV export."""
@@ -68,21 +94,20 @@ def class_grid(session: Session, school_class: SchoolClass, today: date, sort: s
     module_ids = {a.module_id for a in assignments}
     progress = {}
     if pupil_ids and module_ids:
-        rows = session.scalars(select(Progress).where(
+        # Only the columns a cell shows: whole rows (with every page seen) cost more to load than the page.
+        rows = session.execute(select(Progress.pupil_id, Progress.module_id, Progress.status, Progress.best_score).where(
             Progress.school_id == school_class.school_id,
             Progress.module_id.in_(module_ids),
             Progress.pupil_id.in_(select(class_pupil.c.pupil_id).where(class_pupil.c.class_id == school_class.id))))
-        progress = {(p.pupil_id, p.module_id): p for p in rows}
+        progress = {(pupil_id, module_id): (status, best) for pupil_id, module_id, status, best in rows}
     grid = Grid(school_class, pupils, assignments)
     for assignment in assignments:
         chosen = {p.id for p in assignment.chosen_pupils}
         for pupil in pupils:
             if chosen and pupil.id not in chosen:
                 continue
-            row = progress.get((pupil.id, assignment.module_id))
-            status = row.status if row else Status.NOT_STARTED
-            grid.cells[(pupil.id, assignment.id)] = Cell(cell_state(status, assignment.due_date, today),
-                                                          row.best_score if row else None)
+            status, best_score = progress.get((pupil.id, assignment.module_id), (Status.NOT_STARTED, None))
+            grid.cells[(pupil.id, assignment.id)] = Cell(cell_state(status, assignment.due_date, today), best_score)
     if sort == "completion":
         # Fewest completed first: the pupils to follow up are at the top.
         grid.pupils.sort(key=lambda p: (grid.pupil_completed(p), p.display_name))

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 from flask import Flask, current_app, g
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
@@ -14,6 +15,12 @@ from ..domain.progress import STATE_LABELS
 from ..extensions import db
 from ..models import HelpService, Role, School
 from .content import library
+
+# Each state shown with an icon and words, never colour alone; made once, as every grid cell shows one.
+_ICONS = {"not_started": "○", "in_progress": "◐", "completed": "✓", "overdue": "!"}
+STATE_BADGES = {state: Markup('<span class="status status-{0}"><span class="status-icon" aria-hidden="true">{1}</span> '
+                              '{2}</span>').format(state, _ICONS[state], label)
+                for state, label in STATE_LABELS.items()}
 
 
 def current_school() -> School | None:
@@ -94,8 +101,9 @@ def _with_unread_count(endpoint: str, label: str) -> str:
 
 
 def register(app: Flask) -> None:
-    # A global, not context: imported macros (templates/_status.html) see globals only.
+    # Globals, not context: imported macros (templates/_status.html) see globals only.
     app.jinja_env.globals["state_labels"] = STATE_LABELS
+    app.jinja_env.globals["state_badges"] = STATE_BADGES
 
     @app.context_processor
     def inject():
