@@ -84,11 +84,17 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def workers_cpu_seconds(master_pid: int) -> float:
-    """User + system CPU time used so far by the gunicorn master's workers, from the kernel's accounting."""
-    total = 0
+    """User + system CPU time used so far by the gunicorn master's workers, from the kernel's accounting:
+    the live workers' own time, plus the time of workers that have exited (gunicorn recycles a worker
+    after max_requests), which the kernel adds to the master's cutime and cstime when it reaps them."""
+    def stat(pid) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    master = stat(master_pid)
+    total = int(master[13]) + int(master[14])  # cutime, cstime: fields 16 and 17 of stat
     for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        fields = stat(pid)
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15
     return total / CLOCK_TICKS
 
 
