@@ -17,6 +17,10 @@ BLOCKS = {
     "teacher": "Teacher notes",
 }
 STAFF_ONLY_BLOCKS = {"teacher"}
+# `::: region uk ie` ... `:::`: text for schools in those regions only (the law, a service's name).
+REGIONS = ("uk", "ie", "us", "au")
+
+_OPEN_REGION = re.compile(r"^:::\s*region((?:\s+[a-z]+)*)\s*$")
 
 _OPEN = re.compile(r"^:::\s*([A-Za-z0-9_-]+)\s*$")
 _CLOSE = re.compile(r"^:::\s*$")
@@ -34,12 +38,20 @@ def _block_renderer(name: str):
     return render
 
 
+def _render_region(self, tokens, idx, options, env):
+    if tokens[idx].nesting == 1:
+        codes = " ".join(tokens[idx].info.split()[1:])
+        return f'<div class="region-text" data-regions="{codes}">\n'
+    return "</div>\n"
+
+
 def make_markdown() -> MarkdownIt:
     # "js-default" keeps raw HTML disabled; typographer gives curly quotes and dashes.
     md = MarkdownIt("js-default", {"typographer": True}).enable(["replacements", "smartquotes"])
     md.use(front_matter_plugin)
     for name in BLOCKS:
         md.use(container_plugin, name=name, render=_block_renderer(name))
+    md.use(container_plugin, name="region", render=_render_region)
     return md
 
 
@@ -65,9 +77,21 @@ def scan_blocks(lines: list[str], first_line: int = 1) -> tuple[list[BlockSpan],
             if open_block is None:
                 problems.append((number, "':::' closes a block that was never opened"))
             else:
-                if open_block[0] in BLOCKS:
+                if open_block[0] in BLOCKS or open_block[0].startswith("region "):
                     spans.append(BlockSpan(open_block[0], open_block[1], number))
                 open_block = None
+            continue
+        region = _OPEN_REGION.match(stripped)
+        if region:
+            codes = region.group(1).split()
+            unknown = [c for c in codes if c not in REGIONS]
+            if not codes or unknown:
+                problems.append((number, f"'::: region' needs one or more of {', '.join(REGIONS)}"
+                                         + (f" (not {', '.join(unknown)})" if unknown else "")))
+            if open_block is not None:
+                problems.append((number, f"'::: region' opens inside '::: {open_block[0]}': blocks cannot be nested"))
+            else:
+                open_block = ("region " + " ".join(codes), number)
             continue
         opened = _OPEN.match(stripped)
         if opened:

@@ -50,6 +50,40 @@ def school_services(session: Session, school: School | None, content: ContentLib
     return list(region.services)
 
 
+def sync_roles_from_files(session: Session, content: ContentLibrary) -> int:
+    """Keep each school's copy of its directory in step with its region's file where the file decides: which
+    role each entry stands for (a school cannot edit roles), and entries the file has added since (a new
+    role needs a service). A safeguarding lead's edits to names, numbers and words stay. Returns how many
+    schools changed; the caller commits."""
+    changed = 0
+    for school in session.scalars(select(School)):
+        region = content.regions.get(school.region) or content.regions["uk"]
+        rows = {row.key: row for row in session.scalars(select(HelpService).where(HelpService.school_id == school.id))}
+        if not rows:
+            continue
+        touched = False
+        for position, service in enumerate(region.services):
+            row = rows.get(service.key)
+            if row is None:
+                session.add(HelpService(
+                    school_id=school.id, key=service.key, position=position, roles=list(service.roles),
+                    name=service.name, for_whom=service.for_whom, description=service.description,
+                    phone=service.phone, text_number=service.text_number, url=service.url, hours=service.hours,
+                    audience=service.audience, last_checked=service.last_checked))
+                touched = True
+            elif list(row.roles or []) != list(service.roles):
+                row.roles = list(service.roles)
+                touched = True
+        for key, row in rows.items():
+            if key not in {s.key for s in region.services} and row.roles:
+                row.roles = []  # the file no longer names it for any role: never a lesson's pick
+                touched = True
+        if touched:
+            directory_changed(school)
+            changed += 1
+    return changed
+
+
 def contact_of(service: HelpService | Service) -> str:
     if service.phone:
         return f"call {service.phone}"
@@ -60,15 +94,25 @@ def contact_of(service: HelpService | Service) -> str:
     return ""
 
 
+def link_of(service: HelpService | Service) -> str:
+    """The contact contact_of names, as a link: tel: for a phone number, sms: for a text number, else the page."""
+    if service.phone:
+        return "tel:" + service.phone.replace(" ", "").replace("-", "")
+    if service.text_number:
+        return "sms:" + service.text_number.replace(" ", "").replace("-", "")
+    return service.url or ""
+
+
 def token_values(services: list, school: School | None) -> TokenValues:
     by_role: dict[str, ServiceMention] = {}
     for service in services:
         if service.audience != "pupil":
             continue
         for role in service.roles:
-            by_role.setdefault(role, ServiceMention(service.name, contact_of(service)))
+            by_role.setdefault(role, ServiceMention(service.name, contact_of(service), link_of(service), role))
     return TokenValues(
         services=by_role,
         school_name=school.name if school else "your school",
         safeguarding_contact=school.safeguarding_contact if school else "",
+        region=school.region if school else "uk",
     )

@@ -7,6 +7,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..content import ContentLibrary
+from ..domain.directory import sync_roles_from_files
 from ..extensions import db
 from ..models import Module
 
@@ -42,6 +43,8 @@ def sync_modules_if_ready() -> bool:
             log.warning("The database has no tables yet: run 'flask db upgrade'.")
             return False
         sync_modules(db.session, library())
+        if sync_roles_from_files(db.session, library()):
+            db.session.commit()
     except IntegrityError:
         # Another worker synced at the same moment; its rows are the same.
         db.session.rollback()
