@@ -17,6 +17,7 @@ import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from .problems import ContentProblem
@@ -83,12 +84,12 @@ def help_words_alone(options: Sequence, config: Settings | None = None) -> bool:
             and not any(has_help_words(o.text, config) for o in wrong))
 
 
-def tick_all_credit(options: Sequence) -> float:
+def tick_all_credit(options: Sequence) -> Fraction:
     """What ticking every option earns, by the partial-credit rule of course/rules/scoring.py:
     (right ticked - wrong ticked) / right options, never below 0 (a test keeps the two the same)."""
     right = sum(1 for o in options if o.correct)
     wrong = len(options) - right
-    return max(0.0, (right - wrong) / right) if right else 0.0
+    return max(Fraction(0), Fraction(right - wrong, right)) if right else Fraction(0)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from ..errors import bad_request
 from ..extensions import db
 from ..models import HelpRequest, QuizAttempt, Status
 from ..page_context import inline_text_filler, token_values_for_current_school
-from ..rules.scoring import InvalidAnswers, mark_quiz
+from ..rules.scoring import InvalidAnswers, choices, mark_quiz, question_credit
 from ..scope import own_help_requests
 from . import bp
 from .quiz_form import new_form_token, read_form_token
@@ -125,7 +125,9 @@ def result(slug: str, attempt_id: int):
         question = quiz_.question(answer.question_id)
         if question is None:  # the quiz has changed since this attempt
             continue
-        marked.append((question, answer, [question.option(o) for o in answer.option_ids if question.option(o)]))
+        marked.append((question, answer, [question.option(o) for o in answer.option_ids if question.option(o)],
+                       choices(question, answer.option_ids), question_credit(question, answer.option_ids)))
     return render_template("pupil/result.html", assigned=assigned, module=assigned.content, attempt=attempt,
                            marked=marked, fill=inline_text_filler(), show_answers=assigned.answers_visible(date.today()),
-                           quiz=quiz_)
+                           quiz=quiz_, partly_right=sum(1 for *_, credit in marked if 0 < credit < 1),
+                           revisit=[question for question, answer, *_ in marked if not answer.correct])
