@@ -193,13 +193,14 @@ def quality_problems(quizzes: dict[str, Quiz], name_of) -> list[ContentProblem]:
             if question.type == "multiple" and tick_all_credit(question.options) > config.limits["tick_all"]:
                 problems.append(ContentProblem(name, question.line, (
                     f"quiz quality: question '{question.id}': ticking every option earns "
-                    f"{tick_all_credit(question.options):.0%} of it (limit {config.limits['tick_all']:.0%}); "
+                    f"{float(tick_all_credit(question.options)):.0%} of it (limit {config.limits['tick_all']:.0%}); "
                     "add wrong options, at least half as many as the right ones")))
     questions = [q for quiz in quizzes.values() for q in quiz.questions]
     checks = [c for quiz in quizzes.values() for c in quiz.checks]
     file_of = {id(item): name_of(quiz) for quiz in quizzes.values() for item in (*quiz.questions, *quiz.checks)}
     for key, m in measure(questions, checks, margin="longest_margin_course", config=config).items():
-        if m.over:
+        # With one quiz, the course is that quiz: its own problems already say it.
+        if m.over and len(quizzes) > 1:
             problems.append(ContentProblem("quizzes", 1, (
                 f"quiz quality, all quizzes together: {m.summary()} {MEASURE_LABELS[key]} ({_limit_text(m)}): "
                 f"{_where(m.flagged, lambda item: file_of[id(item)])}; {ADVICE[key]}")))
