@@ -203,3 +203,35 @@ def test_an_older_pupil_below_the_pass_mark_is_told_the_pass_mark(demo, client, 
     assert module.age_band != "8-11"
     html = _submit(client, "where-to-go-for-help", _answers(module, right=False))
     assert f"You need {module.quiz.pass_mark}% to pass" in html and "You have finished" not in html
+
+
+def test_feedback_on_safety_critical_questions_is_never_held_back(demo, client, auth):
+    """Answers held back until the due date: the pupil who chose to pay is still told at once why not."""
+    from datetime import date, timedelta
+
+    from .conftest import post_form
+    from .factories import class_id
+
+    target = class_id(demo, "8A PSHE")
+    auth.login("teacher", "harbour-teacher-demo")
+    post_form(client, f"/teach/classes/{target}", f"/teach/classes/{target}/assign", {
+        "modules": ["online-blackmail"], "due_date": (date.today() + timedelta(days=3)).isoformat(),
+        "answers_shown": "after_due_date"})
+    auth.logout()
+    auth.login("sam", "sunny-otter-42")
+    with demo.app_context():
+        module = library().get("online-blackmail")
+    quiz = module.quiz
+    urgent = [q for q in quiz.questions if q.safety_critical]
+    calm = [q for q in quiz.questions if not q.safety_critical]
+    assert urgent and calm
+    answers = _answers(module, right=True)
+    answers["q-kofi-threat"] = ["pay"]
+    html = _submit(client, "online-blackmail", answers)
+    plain = html.replace("&#39;", "'")
+    assert "after the due date" in html and "Answers that matter for your safety" in html
+    assert quiz.question("kofi-threat").option("pay").feedback in plain
+    for question in urgent:
+        assert question.option(sorted(question.correct_ids)[0]).feedback[:40] in plain
+    for question in calm:  # the rest waits for the due date
+        assert question.option(sorted(question.correct_ids)[0]).feedback[:40] not in plain
