@@ -8,7 +8,6 @@ from pathlib import Path
 from .help_directory import Region, parse_region
 from .modules import ModuleContent, parse_module
 from .problems import ContentProblem
-from .quiz_quality import quality_problems
 from .quizzes import Quiz, ecw_statements, parse_quiz
 
 BLAMING_PHRASES_FILE = Path(__file__).with_name("blaming_phrases.txt")
@@ -146,6 +145,9 @@ def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
                                            f"module '{slug}' has no quiz: add quizzes/{slug}.toml"))
         elif module.quiz is not None:
             problems += _statement_band_problems(module, _name(module.quiz.path, root))
+    # Imported here, not at the top, so `python -m course.content.quiz_quality` runs its module only once.
+    from .quiz_quality import quality_problems
+
     problems += quality_problems(quizzes, lambda quiz: _name(quiz.path, root))
 
     for path in sorted((root / "help_directory").glob("*.toml")):

@@ -234,8 +234,9 @@ def report(quizzes: Sequence[Quiz]) -> str:
     multiple = sum(1 for q in questions if q.type == "multiple")
     course = measure(questions, checks, margin="longest_margin_course")
     rows.append(row("ALL QUIZZES", course, f"{over}/{multiple}"))
-    rows.append(f"chance that the right option is the longest: {course['longest'].chance:.0%} "
-                f"(single-answer questions), {course['check_longest'].chance:.0%} (knowledge checks); "
+    chances = [f"{course[key].chance:.0%} ({label})" for key, label in
+               (("longest", "single-answer questions"), ("check_longest", "knowledge checks")) if course[key].measured]
+    rows.append(f"chance that the right option is the longest: {', '.join(chances) or '-'}; "
                 "'!' marks a share past its limit")
     return "\n".join(rows)
 
