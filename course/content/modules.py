@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from . import markdown
+from . import markdown, safety_checks
 from .tokens import token_problems
 
 AGE_BANDS = ("8-11", "11-14", "14-17", "11-17")
@@ -164,6 +164,7 @@ def parse_module(path: Path, text: str) -> tuple[ModuleContent | None, list[tupl
         spans, block_problems = markdown.scan_blocks(lines, first)
         problems += block_problems
         problems += [(first + offset, message) for offset, message in token_problems("\n".join(lines))]
+        problems += safety_checks.page_problems(lines, first)
         if not title:
             problems.append((first - 1, "a page heading is empty"))
         pupil_lines = markdown.strip_blocks(lines, spans, markdown.STAFF_ONLY_BLOCKS, first)
