@@ -34,21 +34,26 @@ def login():
         school_id = form.school.data if form.school.data in {s.id for s in schools} else None
         username = form.username.data.strip().lower()
         keys = login_throttle.keys_for(school_id, username, request.remote_addr)
-        if login_throttle.is_blocked(keys):
+        # The try is counted before the password is checked: parallel guesses each take their own number.
+        reservation = login_throttle.reserve(keys)
+        user = db.session.scalars(select(User).where(User.school_id == school_id,
+                                                     User.username == username)).first()
+        # Exactly one argon2 verification on every path (known, unknown or paused username): a paused or
+        # unknown one is checked against the dummy hash, so the time taken tells a guesser nothing.
+        password_hash = user.password_hash if user is not None and not reservation.blocked else None
+        # End the read before the slow password check: on SQLite a form's transaction holds the write
+        # lock, and 50 logins at once each holding it through argon2 queued past the busy timeout (503).
+        db.session.commit()
+        password_ok = verify_password(password_hash, form.password.data)
+        if reservation.blocked:
             # The same answer whether or not the username exists: it tells a guesser nothing.
             flash(TOO_MANY_TRIES.format(minutes=current_app.config["LOGIN_WINDOW_MINUTES"]), "error")
             return render_template("auth/login.html", form=form, show_school=len(schools) > 1,
                                    demo_logins=current_app.config["HARBOUR_DEMO"], demo_accounts=DEMO_LOGINS), 429
-        user = db.session.scalars(select(User).where(User.school_id == school_id,
-                                                     User.username == username)).first()
-        password_hash = user.password_hash if user is not None else None
-        # End the read before the slow password check: on SQLite a form's transaction holds the write
-        # lock, and 50 logins at once each holding it through argon2 queued past the busy timeout (503).
-        db.session.commit()
-        if password_hash is not None and verify_password(password_hash, form.password.data) and user.is_active:
+        if password_ok and user.is_active:
             user.last_login_at = utcnow()
             db.session.commit()
-            login_throttle.record_success(keys)
+            login_throttle.record_success(reservation)
             # A new session: nothing set before logging in (by anyone who planted a cookie) is carried over.
             session.clear()
             login_user(user)
@@ -57,8 +62,7 @@ def login():
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         audit.record(db.session, None, "login_failed", school_id=school_id,
                      target_type="user", target_id=user.id if user else None)
-        db.session.commit()
-        login_throttle.record_failure(keys)
+        db.session.commit()  # the failure keeps its reserved try, for the username and the address
         flash(GENERIC_FAILURE, "error")
     demo_logins = current_app.config["HARBOUR_DEMO"]
     return render_template("auth/login.html", form=form, show_school=len(schools) > 1, demo_logins=demo_logins,
