@@ -3,6 +3,7 @@
 import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
+from werkzeug.exceptions import SecurityError
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -73,7 +74,22 @@ def _security_headers(response):
     return response
 
 
+UNKNOWN_HOST_PAGE = ("<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Not this address"
+                     "</title></head><body><main><h1>Not this address</h1><p>This address is not one Harbour "
+                     "answers to. Please use your school's Harbour address.</p></main></body></html>")
+
+
+def _refuse_untrusted_host():
+    # Flask found the Host (or X-Forwarded-Host) outside TRUSTED_HOSTS: nothing else runs, and the page
+    # is plain text, since no link can be built for a host Harbour does not answer to.
+    if isinstance(request.routing_exception, SecurityError):
+        return UNKNOWN_HOST_PAGE, 400, {"Content-Type": "text/html; charset=utf-8"}
+    return None
+
+
 def register(app: Flask) -> None:
+    # First of all the before-request functions (CSRF, idle expiry and the rest would each read the host).
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
