@@ -3,10 +3,10 @@
 import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
-from werkzeug.exceptions import SecurityError
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import SecurityError
 
 from ..extensions import db, login_manager
 from ..models import User
