@@ -80,6 +80,21 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.get("/exit")
+def quick_exit():
+    """Quick exit: end the session, then leave for the quick-exit address. A plain link (a GET), so it
+    works without JavaScript; harbour.js opens it with location.replace so Back does not return here.
+    Logging out by GET lets another site log a pupil out, which harms no one; staying logged in after
+    leaving in a hurry could."""
+    if current_user.is_authenticated:
+        # A new token: this cookie (and any copy of it) no longer opens anything.
+        current_user.rotate_session_token()
+        db.session.commit()
+        logout_user()
+    session.clear()
+    return redirect(current_app.config["QUICK_EXIT_URL"], code=303)
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():

@@ -48,7 +48,7 @@ def _expire_idle_sessions():
 
 
 # Pages a user who must choose a new password may still open.
-_OPEN_WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "help.help_page", "static"}
+_OPEN_WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "auth.quick_exit", "help.help_page", "static"}
 
 
 def _require_new_password():
