@@ -131,3 +131,28 @@ def test_one_json_log_line_per_request_without_names_or_query(demo, client, auth
     assert set(lines[0]) == {"event", "method", "path", "status", "duration_ms", "user_id"}
     assert isinstance(lines[0]["user_id"], int) and lines[0]["duration_ms"] >= 0
     assert "Okafor" not in caplog.text and "Evans" not in caplog.text and "search" not in caplog.text
+
+
+def test_production_refuses_a_database_holding_the_demo_accounts_published_passwords(
+        demo, database_url, monkeypatch, tmp_path, capsys):
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    err = _refusal(monkeypatch, tmp_path, capsys, SECRET_KEY=SAFE_KEY, DATABASE_URL=database_url)
+    assert "demo accounts that still open with the passwords published" in err
+    assert "sam, teacher, dsl, admin" in err
+    # `flask` commands still start, so the accounts can be mended (and `flask doctor` names them).
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    _production_app(monkeypatch, tmp_path, SECRET_KEY=SAFE_KEY, DATABASE_URL=database_url)
+
+
+def test_production_starts_once_the_demo_passwords_are_changed(demo, database_url, monkeypatch, tmp_path):
+    from sqlalchemy import update
+
+    from course.domain.passwords import hash_password
+    from course.extensions import db
+    from course.models import User
+
+    with demo.app_context():
+        db.session.execute(update(User).values(password_hash=hash_password("changed-by-the-school-42")))
+        db.session.commit()
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    _production_app(monkeypatch, tmp_path, SECRET_KEY=SAFE_KEY, DATABASE_URL=database_url)

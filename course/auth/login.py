@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from ..domain import audit
 from ..domain.demo import DEMO_LOGINS
-from ..domain.passwords import hash_password, staff_password_problem, verify_password
+from ..domain.passwords import chosen_password_problem, hash_password, verify_password
 from ..extensions import db
 from ..models import School, User, utcnow
-from ..web import login_throttle
+from ..web import login_throttle, security
 from ..web.safe_redirect import safe_next
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
@@ -57,6 +57,7 @@ def login():
             # A new session: nothing set before logging in (by anyone who planted a cookie) is carried over.
             session.clear()
             login_user(user)
+            security.mark_seen()
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
@@ -100,18 +101,28 @@ def quick_exit():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        staff_problem = staff_password_problem(form.new_password.data) if current_user.is_staff else None
-        if not verify_password(current_user.password_hash, form.current_password.data):
+        new_password = form.new_password.data
+        # The current password is guessed at like a login, so it is throttled like one, in the same store.
+        reservation = login_throttle.reserve(login_throttle.keys_for(current_user.school_id, current_user.username,
+                                                                     request.remote_addr))
+        if reservation.blocked:
+            form.current_password.errors.append(TOO_MANY_TRIES.format(
+                minutes=current_app.config["LOGIN_WINDOW_MINUTES"]))
+        elif not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
-        elif staff_problem:
-            form.new_password.errors.append(staff_problem)
         else:
-            current_user.password_hash = hash_password(form.new_password.data)
-            current_user.must_change_password = False
-            current_user.rotate_session_token()
-            db.session.commit()
-            session.clear()
-            login_user(current_user)
-            flash("Your password has been changed.", "success")
-            return redirect(url_for("home.index"))
+            login_throttle.record_success(reservation)
+            problem = chosen_password_problem(current_user.is_staff, form.current_password.data, new_password)
+            if problem:
+                form.new_password.errors.append(problem)
+            else:
+                current_user.password_hash = hash_password(new_password)
+                current_user.must_change_password = False
+                current_user.rotate_session_token()
+                db.session.commit()
+                session.clear()
+                login_user(current_user)
+                security.mark_seen()
+                flash("Your password has been changed.", "success")
+                return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)

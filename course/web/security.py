@@ -30,11 +30,22 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def now_seconds() -> int:
+    """The clock idle expiry reads (seconds). Tests move it (monkeypatch) to see a session idle out."""
+    return int(time.time())
+
+
+def mark_seen() -> None:
+    """Stamp the session as active now: the login response carries it, so a cookie never used again
+    still idles out."""
+    session["last_seen"] = now_seconds()
+
+
 def _expire_idle_sessions():
     if not current_user.is_authenticated:
         return None
     minutes = current_app.config["STAFF_SESSION_MINUTES" if current_user.is_staff else "PUPIL_SESSION_MINUTES"]
-    now = int(time.time())
+    now = now_seconds()
     last_seen = session.get("last_seen", now)
     if now - last_seen > minutes * 60:
         logout_user()
