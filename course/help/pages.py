@@ -59,7 +59,7 @@ def talk():
 @roles_required(Role.PUPIL)
 def my_requests():
     rows = db.session.scalars(own_help_requests(current_user).order_by(HelpRequest.created_at.desc())).all()
-    return render_template("help/my_requests.html", help_requests=rows)
+    return render_template("help/my_requests.html", help_requests=rows, school=current_school())
 
 
 @bp.get("/requests/<int:request_id>")
