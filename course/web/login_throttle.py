@@ -114,10 +114,13 @@ class RedisStore:
         return f"harbour:login:{key}"
 
     def take(self, key: str, window: timedelta, now: datetime) -> int:
-        return int(self.client.eval(_TAKE, 1, self._name(key), int(now.replace(tzinfo=UTC).timestamp()), int(window.total_seconds())))
+        # register_script: sent by its SHA (EVALSHA), the text only when Redis has not seen it yet.
+        take = self.client.register_script(_TAKE)
+        return int(take(keys=[self._name(key)],
+                        args=[int(now.replace(tzinfo=UTC).timestamp()), int(window.total_seconds())]))
 
     def give_back(self, key: str, window: timedelta, now: datetime) -> None:
-        self.client.eval(_GIVE_BACK, 1, self._name(key))
+        self.client.register_script(_GIVE_BACK)(keys=[self._name(key)])
 
     def clear(self, key: str) -> None:
         self.client.delete(self._name(key))
