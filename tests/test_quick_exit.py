@@ -1,11 +1,15 @@
 """Quick exit over HTTP: it ends the session before leaving, and the help pages have neutral titles."""
 
 import re
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from course import create_app
 from course.extensions import db
 from course.models import User
+from tests.conftest import ON_POSTGRES, AuthActions
 
 QUICK_EXIT = "https://www.bbc.co.uk/weather"
 
@@ -57,3 +61,24 @@ def test_help_and_request_pages_have_neutral_titles(demo, client, auth):
 def test_the_help_page_says_how_private_browsing_helps(demo, client):
     text = client.get("/help/").get_data(as_text=True)
     assert "Keeping this private" in text and "private window" in text and "history" in text
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="moves the SQLite file")
+def test_quick_exit_leaves_even_when_the_database_is_gone(app_config, tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    live = folder / "harbour.sqlite"
+    live.write_bytes(Path(app_config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).read_bytes())
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{live}"})
+    app.test_cli_runner().invoke(args=["demo"])
+    client = app.test_client()
+    AuthActions(client).login_as("pupil")
+    folder.rename(tmp_path / "away")  # the disk is gone
+    with app.app_context():
+        db.engine.dispose()
+    left = client.get("/exit")
+    assert left.status_code == 303 and left.headers["Location"] == QUICK_EXIT
+    (tmp_path / "away").rename(folder)
+    assert client.get("/lessons/").status_code == 302  # this browser's session was emptied
+    with app.app_context():
+        db.engine.dispose()
