@@ -71,6 +71,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ('GET', '/login'):                                                             '200 | 302 | 302 | 302 | 302',
     ('POST', '/login'):                                                            '200 | 302 | 302 | 302 | 302',
     ('POST', '/logout'):                                                           '302 | 302 | 302 | 302 | 302',
+    ('GET', '/exit'):                                                              '303 | 303 | 303 | 303 | 303',
     ('GET', '/password'):                                                          '302 | 200 | 200 | 200 | 200',
     ('POST', '/password'):                                                         '302 | 200 | 200 | 200 | 200',
     ('GET', '/safeguarding/'):                                                     '302 | 403 | 403 | 200 | 403',
@@ -210,7 +211,9 @@ def _forbidden_markers(role: str) -> list[str]:
 def test_every_route_has_a_row_and_answers_as_written(matrix_app):
     app, fresh_schools = matrix_app
     routes = list(_routes(app))
-    order = sorted(routes, key=lambda rm: (rm[0].endpoint == "auth.logout", rm[0].endpoint in _LAST, rm[0].rule,
+    # Logging out, then Quick exit (which logs out too: tests/test_quick_exit.py checks it logged in), come last.
+    order = sorted(routes, key=lambda rm: (rm[0].endpoint == "auth.quick_exit", rm[0].endpoint == "auth.logout",
+                                           rm[0].endpoint in _LAST, rm[0].rule,
                                            rm[1]))
     observed: dict[tuple[str, str], dict[str, list[int]]] = {}
     leaks = []

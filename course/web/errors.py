@@ -3,7 +3,7 @@
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, render_template, render_template_string, request
+from flask import Flask, current_app, g, redirect, render_template, render_template_string, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -71,6 +71,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         db.session.rollback()
+        if request.endpoint == "auth.quick_exit":
+            # Quick exit never waits for the database: the cookie is emptied and the pupil leaves.
+            session.clear()
+            return redirect(current_app.config["QUICK_EXIT_URL"], code=303)
         log.warning("database unavailable: %s", type(error).__name__)
         # A retry link: the same page for a GET; for a form, the page it was sent from (sent again from there).
         retry = safe_next(request.full_path) if request.method == "GET" else (_same_site_referrer() or
