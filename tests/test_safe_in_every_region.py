@@ -160,3 +160,29 @@ def test_lesson_contacts_are_links_on_the_lesson_page(demo, client, auth):
     pages = [client.get(f"/lessons/where-to-go-for-help/page/{n}").get_data(as_text=True) for n in range(1, 8)]
     links = [href for page in pages for _role, href in MENTION.findall(page)]
     assert any(h.startswith("tel:") for h in links) and any(h.startswith("https://") for h in links)
+
+
+def test_an_existing_schools_directory_takes_the_files_roles_and_new_entries(demo):
+    """A school set up before a directory was corrected gets the corrected roles at the next start-up,
+    and keeps its safeguarding lead's own wording."""
+    from sqlalchemy import delete, select
+
+    from course.domain.directory import sync_roles_from_files
+    from course.extensions import db
+    from course.models import HelpService, School
+    from course.web.content import library
+
+    with demo.app_context():
+        school = db.session.scalars(select(School)).first()
+        version = school.directory_version
+        childline = db.session.scalars(select(HelpService).where(HelpService.key == "childline")).one()
+        childline.roles, childline.description = ["report_abuse"], "Our own words about Childline."
+        db.session.execute(delete(HelpService).where(HelpService.key == "samaritans"))
+        db.session.commit()
+        assert sync_roles_from_files(db.session, library()) == 1
+        db.session.commit()
+        childline = db.session.scalars(select(HelpService).where(HelpService.key == "childline")).one()
+        assert childline.roles == ["helpline"] and childline.description == "Our own words about Childline."
+        assert db.session.scalars(select(HelpService).where(HelpService.key == "samaritans")).one().roles == ["crisis"]
+        assert db.session.get(School, school.id).directory_version > version
+        assert sync_roles_from_files(db.session, library()) == 0  # nothing more to do
