@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     refuse_unsafe_production(app)
     configure_proxies(app)
     load_content(app)
+    errors.refuse_oversized_requests(app)  # before CSRF's check, which would read the form first
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
