@@ -6,7 +6,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMult
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..domain.accounts import USERNAME, USERNAME_RULE
+from ..domain.accounts import CLASS_NAME_LIMIT, FIRST_NAME_LIMIT, LAST_NAME_LIMIT, USERNAME, USERNAME_RULE
 from ..models import AnswersShown
 
 
@@ -36,7 +36,8 @@ class DueDateForm(FlaskForm):
 
 
 class ClassForm(FlaskForm):
-    name = StringField("Class name", validators=[DataRequired("Enter a name for the class."), Length(max=80)])
+    name = StringField("Class name", validators=[DataRequired("Enter a name for the class."),
+                                                 Length(max=CLASS_NAME_LIMIT)])
     year_group = IntegerField("Year group (optional)", validators=[
         Optional(), NumberRange(3, 13, "Use a school year from 3 to 13.")])
 
@@ -46,9 +47,9 @@ class CoTeacherForm(FlaskForm):
 
 
 class PupilForm(FlaskForm):
-    first_name = StringField("First name", validators=[DataRequired("Enter the pupil's first name."), Length(max=60)])
+    first_name = StringField("First name", validators=[DataRequired("Enter the pupil's first name."), Length(max=FIRST_NAME_LIMIT)])
     last_name = StringField("Last name or initial", validators=[
-        DataRequired("Enter the pupil's last name or initial."), Length(max=60)])
+        DataRequired("Enter the pupil's last name or initial."), Length(max=LAST_NAME_LIMIT)])
     year_group = IntegerField("Year group", validators=[
         DataRequired("Enter the year group, for example 8."), NumberRange(3, 13, "Use a school year from 3 to 13.")])
     username = StringField("Username (optional: one is made for you)", validators=[
