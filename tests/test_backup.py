@@ -124,3 +124,17 @@ def test_backup_on_postgresql_points_to_pg_dump(demo, runner, tmp_path):
     demo.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://postgres@127.0.0.1:5432/nowhere"
     result = runner.invoke(args=["backup", str(tmp_path / "x.sqlite")])
     assert result.exit_code != 0 and "pg_dump" in result.output
+
+
+def test_a_backup_is_readable_by_its_owner_only(demo, runner, tmp_path):
+    import os
+    import stat
+
+    old_umask = os.umask(0o022)  # the usual umask, under which a plain file is world-readable
+    try:
+        target = tmp_path / "harbour-backup.sqlite"
+        result = runner.invoke(args=["backup", str(target)])
+    finally:
+        os.umask(old_umask)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

@@ -5,6 +5,7 @@ writes that other processes make meanwhile (WAL mode lets them go on) are either
 or wholly not. PostgreSQL is backed up with pg_dump / pg_restore instead (see the README).
 """
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,6 +93,8 @@ def backup(database: Path, target: Path) -> DatabaseSummary:
     summarise(database)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Readable by the owner only, from the first byte: a backup holds every child's records.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     source = sqlite3.connect(database, timeout=10)
     try:
         _copy(source, partial)
