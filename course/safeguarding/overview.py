@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import HelpService, User
 from ..web.bounds import sensible_date
 from ..web.csv_export import csv_response
+from ..web.db import writes
 from . import bp
 
 STATES = {"completed": "completed the module", "not_completed": "not yet completed the module",
@@ -135,6 +136,7 @@ def _csv_rows(coverage: SchoolCoverage) -> list[list]:
 
 
 @bp.get("/coverage.csv")
+@writes
 def export_coverage():
     _form, filters, coverage = _coverage()
     if filters is None:
@@ -147,6 +149,7 @@ def export_coverage():
 
 
 @bp.get("/summary")
+@writes
 def summary():
     form, filters, coverage = _coverage()
     if filters is None:
