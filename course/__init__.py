@@ -12,10 +12,12 @@ from .content.library import load_or_exit
 from .extensions import csrf, login_manager, migrate
 from .extensions import db as database
 from .web import db, errors, page_context, request_log, security
+from .web.bounds import BoundedIntegerConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
@@ -24,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     refuse_unsafe_production(app)
     configure_proxies(app)
     load_content(app)
+    errors.refuse_oversized_requests(app)  # before CSRF's check, which would read the form first
     register_extensions(app)
     refuse_published_demo_passwords(app)
     register_blueprints(app)

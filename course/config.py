@@ -25,6 +25,9 @@ def default_content_root() -> Path:
     return SHIPPED_CONTENT
 
 
+MAX_REQUEST_BYTES = 3 * 1024 * 1024
+
+
 def _flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -146,6 +149,11 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": 3600 * 4,
+        # The largest request Harbour reads: a bigger one gets a calm 413 before its body is read.
+        # Above the pupil import's 2 MB file limit, with room for that file's confirm step, which
+        # carries the file back base64-encoded (4/3 of its size) in an ordinary form field.
+        "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+        "MAX_FORM_MEMORY_SIZE": MAX_REQUEST_BYTES,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         # Inactivity limits, in minutes: staff see more, so their sessions end sooner.
         "PUPIL_SESSION_MINUTES": int(os.environ.get("HARBOUR_PUPIL_SESSION_MINUTES", "60")),

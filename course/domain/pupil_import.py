@@ -10,7 +10,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .accounts import USERNAME, USERNAME_RULE
+from .accounts import (
+    ADMISSION_NUMBER_LIMIT,
+    CLASS_NAME_LIMIT,
+    FIRST_NAME_LIMIT,
+    LAST_NAME_LIMIT,
+    USERNAME,
+    USERNAME_RULE,
+)
 
 MAX_ROWS = 5000
 
@@ -96,6 +103,12 @@ def decode(data: bytes) -> tuple[str | None, ImportProblem | None]:
         return None, ImportProblem(None, None, "The file is empty. Choose the CSV file exported from your MIS.")
     if b"\x00" in data[:4096]:
         return None, ImportProblem(None, None, "This is not a CSV file. Export the pupil list from your MIS as CSV and try again.")
+    if b"\x00" in data:
+        # Past the first 4 KB a NUL is one bad cell, not a binary file: say where. (PostgreSQL cannot
+        # store it, SQLite would; refused on both.)
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, ImportProblem(line, None, "This line holds a character that cannot be stored (a NUL "
+                                               "character). Remove it, or export the list from your MIS again.")
     try:
         return data.decode("utf-8-sig"), None  # a byte-order mark (BOM) is fine and removed
     except UnicodeDecodeError as error:
@@ -154,16 +167,20 @@ def _cell(cells: list[str], positions: dict, column: str) -> str:
     return unicodedata.normalize("NFC", " ".join(value.split()))
 
 
+def _has_control(value: str) -> bool:
+    return any(unicodedata.category(ch).startswith("C") for ch in value)
+
+
 def _read_row(number: int, cells: list[str], positions: dict, preview: ImportPreview, seen: dict) -> ImportRow:
     header = preview.headers
     row = ImportRow(number, _cell(cells, positions, "first_name"), _cell(cells, positions, "last_name"),
                     None, _cell(cells, positions, "class_name"), _cell(cells, positions, "username").lower(),
                     _cell(cells, positions, "mis_id"))
-    for column in ("first_name", "last_name"):
+    for column, limit in (("first_name", FIRST_NAME_LIMIT), ("last_name", LAST_NAME_LIMIT)):
         value = getattr(row, column)
         if not value:
             preview.problems.append(ImportProblem(number, header[column], f"The {LABELS[column]} is missing."))
-        elif len(value) > 60 or any(unicodedata.category(ch).startswith("C") for ch in value):
+        elif len(value) > limit or _has_control(value):
             preview.problems.append(ImportProblem(number, header[column], f"The {LABELS[column]} is not a name."))
     raw_year = _cell(cells, positions, "year_group")
     row.year_group = parse_year(raw_year)
@@ -171,8 +188,17 @@ def _read_row(number: int, cells: list[str], positions: dict, preview: ImportPre
         shown = f"“{raw_year}”" if raw_year else "an empty year group"
         preview.problems.append(ImportProblem(number, header["year_group"], (
             f"Unknown year group {shown}: use a school year from {MIN_YEAR} to {MAX_YEAR}, like “Year 8” or “8”.")))
-    if len(row.class_name) > 80:
+    if len(row.class_name) > CLASS_NAME_LIMIT:
         preview.problems.append(ImportProblem(number, header.get("class_name"), "The class name is too long."))
+    elif _has_control(row.class_name):
+        preview.problems.append(ImportProblem(number, header.get("class_name"), "The class name holds a "
+                                              "character that cannot be stored."))
+    if len(row.mis_id) > ADMISSION_NUMBER_LIMIT:
+        preview.problems.append(ImportProblem(number, header.get("mis_id"), (
+            f"The admission number is longer than {ADMISSION_NUMBER_LIMIT} characters.")))
+    elif _has_control(row.mis_id):
+        preview.problems.append(ImportProblem(number, header.get("mis_id"), "The admission number holds a "
+                                              "character that cannot be stored."))
     if row.username and not USERNAME.match(row.username):
         preview.problems.append(ImportProblem(number, header.get("username"), (
             f"This username cannot be used. {USERNAME_RULE}")))

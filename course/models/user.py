@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("school_id", "username", name="uq_user_school_username"),
         Index("ix_user_school_role", "school_id", "role"),
+        # SQLite would otherwise give an erased pupil's id to the next pupil, and audit rows naming the
+        # first child would point at the second. (PostgreSQL sequences never go back.)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

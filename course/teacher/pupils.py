@@ -83,7 +83,7 @@ def _preview(data: bytes, target_id: int | None, status: int = 200):
     taught = list(db.session.scalars(classes_for(current_user)))
     preview = read_pupil_csv(data)
     plan = plan_import(db.session, current_user, preview, target, taught)
-    confirm = ConfirmImportForm(csv_data=base64.b64encode(data).decode(), target=target_id or 0)
+    confirm = ConfirmImportForm(csv_data=base64.urlsafe_b64encode(data).decode(), target=target_id or 0)
     return render_template("teacher/import_preview.html", plan=plan, preview=preview, target=target,
                            confirm=confirm), (status if preview.ok else 422)
 
@@ -96,7 +96,10 @@ def confirm_import():
         flash("The import form was not complete. Nothing was saved. Please choose the file again.", "error")
         return redirect(url_for("teacher.import_pupils"))
     try:
-        data = base64.b64decode(form.csv_data.data, validate=True)
+        # URL-safe alphabet: no "+" or "/" to be percent-encoded, so the form stays 4/3 of the file.
+        data = base64.b64decode(form.csv_data.data, altchars=b"-_", validate=True)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ValueError("larger than the upload limit")
     except (binascii.Error, ValueError):
         flash("The import form was not complete. Nothing was saved. Please choose the file again.", "error")
         return redirect(url_for("teacher.import_pupils"))
