@@ -108,6 +108,8 @@ def from_environment(instance_path: str) -> dict:
         or "https://accounts.google.com/.well-known/openid-configuration",
         "OIDC_MICROSOFT_DISCOVERY_URL": os.environ.get("HARBOUR_OIDC_MICROSOFT_DISCOVERY_URL")
         or "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+        # Sent with every sign-in request: shared devices must ask which account (empty sends none).
+        "OIDC_PROMPT": os.environ.get("HARBOUR_OIDC_PROMPT", "select_account"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_FROM": os.environ.get("SMTP_FROM", "harbour@localhost"),

@@ -61,7 +61,8 @@ def sso_start():
         return _refused("not_set_up", "not configured", status=400)
     state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
     try:
-        url = oidc.authorization_url(client, url_for("auth.sso_callback", _external=True), state, nonce, verifier)
+        url = oidc.authorization_url(client, url_for("auth.sso_callback", _external=True), state, nonce, verifier,
+                                     prompt=current_app.config["OIDC_PROMPT"])
     except oidc.SignInRefused as refusal:
         return _refused(refusal.reason, refusal.detail, status=502)
     session["oidc"] = {"state": state, "nonce": nonce, "verifier": verifier, "school_id": school.id,

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 import requests
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2 import OAuth2Error
 from authlib.oidc.core import CodeIDToken
@@ -105,11 +106,16 @@ def metadata(discovery_url: str) -> dict:
     return document
 
 
-def authorization_url(client: Client, redirect_uri: str, state: str, nonce: str, code_verifier: str) -> str:
+def authorization_url(client: Client, redirect_uri: str, state: str, nonce: str, code_verifier: str,
+                      prompt: str = "select_account") -> str:
     meta = metadata(client.discovery_url)
     session = OAuth2Session(client.client_id, redirect_uri=redirect_uri, scope=SCOPE,
                             code_challenge_method="S256")
-    extra = {"nonce": nonce, "prompt": "select_account"}
+    extra = {"nonce": nonce}
+    # Shared school devices: always ask which account, so nobody walks into the last pupil's Google
+    # session (Google and Microsoft both offer select_account; HARBOUR_OIDC_PROMPT can change it).
+    if prompt:
+        extra["prompt"] = prompt
     if client.provider == "google" and len(client.allowed) == 1:
         # A hint for Google's account chooser only: the `hd` claim in the token is what is checked.
         extra["hd"] = client.allowed[0]
@@ -124,7 +130,7 @@ def exchange_code(client: Client, redirect_uri: str, code: str, code_verifier: s
     try:
         return dict(session.fetch_token(meta["token_endpoint"], code=code, code_verifier=code_verifier,
                                         grant_type="authorization_code", timeout=HTTP_TIMEOUT))
-    except OAuth2Error as error:
+    except (OAuth2Error, OAuthError) as error:
         # invalid_grant: the code was used already, or has expired.
         raise SignInRefused("replayed" if error.error == "invalid_grant" else "bad_token",
                             f"token endpoint: {error.error}") from error
