@@ -49,7 +49,7 @@ def save_sign_in_settings():
         errors["allowed"] = problem
     has_secret = bool(sso_rules.read_secret(current_app.instance_path, current_user.school_id, provider))
     if not secret and not has_secret:
-        errors["client_secret"] = "Enter the client secret. It is kept on the server and never shown again."
+        errors["client_secret"] = "Enter the client secret. It is kept on the server and never shown again."  # noqa: S105
     if errors:
         values = {"provider": provider, "client_id": client_id, "allowed": allowed_text, "enabled": enabled}
         return _page(errors, values, status=422)

@@ -23,7 +23,7 @@ from .oidc import PROVIDERS, Client, Identity
 
 # A nonce is spent for this long; anything older is refused anyway (state and card scans expire sooner).
 NONCE_MEMORY = timedelta(days=1)
-SECRET_ENV = "HARBOUR_OIDC_{}_CLIENT_SECRET"
+SECRET_ENV = "HARBOUR_OIDC_{}_CLIENT_SECRET"  # noqa: S105 (the name of a variable, not a secret)
 
 
 def secret_path(instance_path: str | Path, school_id: int, provider: str) -> Path:
