@@ -117,6 +117,11 @@ def test_codes_are_stored_hashed_only(demo, client, auth, issued):
         sam = db.session.get(User, pupil)
         assert sam.card_token_hash == hashlib.sha256(issued[-1].encode()).hexdigest()
         assert issued[-1] not in {str(v) for v in vars(sam).values()}
+    # A pupil's data export says when the card was issued, never its code or the code's hash.
+    auth.login_as("admin")
+    exported = client.get(f"/admin/pupils/{pupil}/data.json").get_data(as_text=True)
+    assert "login_card_issued_at" in exported
+    assert issued[-1] not in exported and hashlib.sha256(issued[-1].encode()).hexdigest() not in exported
 
 
 def test_card_codes_are_throttled_like_logins(demo, client, auth, issued):

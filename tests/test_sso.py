@@ -145,13 +145,18 @@ def test_unverified_email_is_refused(sso, client):
 def test_replayed_state_is_refused_even_with_the_old_cookie(sso, client):
     authorize = start(client, sso, "google")
     back = callback_path(sign_in_at_provider(authorize, "pupil-google"))
+    # A second code for the same state and nonce (the same authorization request, sent again).
+    second = callback_path(sign_in_at_provider(authorize, "pupil-google"))
     cookie_before = client.get_cookie("session").value
     assert client.get(back).status_code == 302
     client.post("/logout", data={"csrf_token": csrf_from(client, "/help/")})
-    # The same callback again, with the cookie that still held the state: spent in the database.
+    # The cookie that still held the state, with a fresh, unused code: the state is spent in the database.
+    client.set_cookie("session", cookie_before)
+    refused(client.get(second), "already been used")
+    assert whoami(client) == "/login"
+    # The first callback again: refused too (and the provider would refuse the used code anyway).
     client.set_cookie("session", cookie_before)
     refused(client.get(back), "already been used")
-    assert whoami(client) == "/login"
     # And a state Harbour never issued.
     refused(client.get("/login/sso/callback?code=x&state=made-up"), "already been used")
 
@@ -183,10 +188,13 @@ def test_client_the_provider_refuses_is_a_page_not_a_traceback(sso, client):
     assert whoami(client) == "/login"
 
 
-def test_unknown_account_sees_who_to_ask_and_nothing_is_created(sso, client):
+def test_unknown_account_sees_who_to_ask_and_nothing_is_created(sso, client, caplog):
     with sso.app_context():
         before = db.session.scalar(select(func.count()).select_from(User))
-    response = sign_in(client, sso, "google", "stranger-google")
+    with caplog.at_level("INFO"):
+        response = sign_in(client, sso, "google", "stranger-google")
+    assert caplog.records and not [r for r in caplog.records if "nobody.here" in r.getMessage()], \
+        "logs hold reasons and ids, never the account's email"
     body = response.get_data(as_text=True)
     assert response.status_code == 403
     assert "does not know this account yet" in body and "ask your teacher" in body
