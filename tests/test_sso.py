@@ -102,6 +102,21 @@ def test_google_pupil_of_the_right_domain_signs_in_and_lands_on_their_lessons(ss
     assert audit_actions(sso).count("sso_linked") == 1
 
 
+def test_no_database_transaction_is_open_while_the_provider_is_asked(sso, client, monkeypatch):
+    # On SQLite the callback takes the write lock: holding it through the provider's answer would queue
+    # every other writer behind a network round trip.
+    seen = []
+    real = oidc.exchange_code
+
+    def watched(*args, **kwargs):
+        seen.append(db.session().in_transaction())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(oidc, "exchange_code", watched)
+    assert sign_in(client, sso, "google", "pupil-google").status_code == 302
+    assert seen == [False]
+
+
 def test_google_teacher_lands_on_their_classes(sso, client):
     assert sign_in(client, sso, "google", "teacher-google").status_code == 302
     assert whoami(client) == "/teach/"

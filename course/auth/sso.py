@@ -90,6 +90,8 @@ def sso_callback():
     if client is None:
         return _refused("not_set_up", "switched off during sign-in", status=400)
     redirect_uri = url_for("auth.sso_callback", _external=True)
+    # No transaction stays open while the provider is asked (on SQLite it would hold the write lock).
+    db.session.commit()
     try:
         token = oidc.exchange_code(client, redirect_uri, request.args.get("code", ""), pending["verifier"])
         claims = oidc.validate_id_token(client, token, pending["nonce"])

@@ -7,6 +7,9 @@ from sqlalchemy.engine import Engine
 from ..extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# GET pages that write as well as read: the provider's redirect back after signing in (spends the state,
+# links the account) and a QR card's scan (counts a failed code in the throttle).
+WRITING_GETS = frozenset({"auth.sso_callback", "auth.card_start"})
 
 
 def engine_options(database_uri: str) -> dict:
@@ -19,9 +22,10 @@ def _wants_write_lock() -> bool:
     # A deferred SQLite transaction that reads and then writes cannot wait for a lock held by another
     # writer: it fails at once with "database is locked". So every request that may write (any method
     # but GET/HEAD) and every command takes the write lock when it begins (BEGIN IMMEDIATE), where
-    # busy_timeout makes it wait its turn. Reading pages stay concurrent under WAL.
+    # busy_timeout makes it wait its turn. Reading pages stay concurrent under WAL; the few GETs that
+    # write (WRITING_GETS) take the lock too.
     if has_request_context():
-        return request.method not in ("GET", "HEAD", "OPTIONS")
+        return request.method not in ("GET", "HEAD", "OPTIONS") or request.endpoint in WRITING_GETS
     return True
 
 
