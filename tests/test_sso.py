@@ -203,6 +203,24 @@ def test_client_the_provider_refuses_is_a_page_not_a_traceback(sso, client):
     assert whoami(client) == "/login"
 
 
+def test_a_genuine_token_for_another_client_is_refused_by_its_audience(sso, client, monkeypatch):
+    # A real token from the provider, minted for the Entra-like client, offered as if for the Google-like one.
+    captured = {}
+    real = oidc.validate_id_token
+
+    def capture(client_, token, nonce):
+        captured.update(client=client_, token=token, nonce=nonce)
+        return real(client_, token, nonce)
+
+    monkeypatch.setattr(oidc, "validate_id_token", capture)
+    assert sign_in(client, sso, "microsoft", "pupil-entra").status_code == 302
+    other = oidc.Client("google", GOOGLE_CLIENT[0], GOOGLE_CLIENT[1], captured["client"].discovery_url,
+                        (GOOGLE_DOMAIN,))
+    with pytest.raises(oidc.SignInRefused) as refusal:
+        real(other, captured["token"], captured["nonce"])
+    assert refusal.value.reason == "bad_token" and "aud" in refusal.value.detail
+
+
 def test_unknown_account_sees_who_to_ask_and_nothing_is_created(sso, client, caplog):
     with sso.app_context():
         before = db.session.scalar(select(func.count()).select_from(User))
