@@ -139,6 +139,13 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_WINDOW_MINUTES": _int("HARBOUR_LOGIN_WINDOW_MINUTES", 15),
         "LOGIN_USER_LIMIT": _int("HARBOUR_LOGIN_USER_LIMIT", 5),
         "LOGIN_ADDRESS_LIMIT": _int("HARBOUR_LOGIN_ADDRESS_LIMIT", 200),
+        # Where Harbour finds Google's and Microsoft's OpenID Connect set-up (tests point them at a local provider).
+        "OIDC_GOOGLE_DISCOVERY_URL": os.environ.get("HARBOUR_OIDC_GOOGLE_DISCOVERY_URL")
+        or "https://accounts.google.com/.well-known/openid-configuration",
+        "OIDC_MICROSOFT_DISCOVERY_URL": os.environ.get("HARBOUR_OIDC_MICROSOFT_DISCOVERY_URL")
+        or "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+        # Sent with every sign-in request: shared devices must ask which account (empty sends none).
+        "OIDC_PROMPT": os.environ.get("HARBOUR_OIDC_PROMPT", "select_account"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_FROM": os.environ.get("SMTP_FROM", "harbour@localhost"),

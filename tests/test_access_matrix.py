@@ -108,6 +108,15 @@ MATRIX: dict[tuple[str, str], str] = {
     ('GET', '/teach/library/<slug>'):                                              '302 | 403 | 200 | 200 | 200',
     ('GET', '/teach/pupils/<int:pupil_id>'):                                       '302 | 403 | 200 200 404 404 | 200 200 200 404 | 200 200 200 404',
     ('POST', '/teach/pupils/<int:pupil_id>/password'):                             '302 | 403 | 200 200 404 404 | 200 200 200 404 | 200 200 200 404',
+    ('GET', '/admin/sign-in'):                                                      '302 | 403 | 403 | 403 | 200',
+    ('POST', '/admin/sign-in'):                                                     '302 | 403 | 403 | 403 | 400',
+    ('POST', '/admin/people/<int:user_id>/school-account'):                         '302 | 403 | 403 | 403 | 302 302 302 404',
+    ('POST', '/admin/people/<int:user_id>/school-account/unlink'):                  '302 | 403 | 403 | 403 | 302 302 302 404',
+    ('GET', '/card'):                                                               '404 | 404 | 404 | 404 | 404',
+    ('POST', '/card'):                                                              '400 | 400 | 400 | 400 | 400',
+    ('POST', '/login/sso'):                                                         '400 | 400 | 400 | 400 | 400',
+    ('GET', '/login/sso/callback'):                                                 '403 | 403 | 403 | 403 | 403',
+    ('POST', '/teach/pupils/<int:pupil_id>/card'):                                  '302 | 403 | 200 200 404 404 | 200 200 200 404 | 200 200 200 404',
 }
 
 # Routes whose allowed requests change things: run after the rest, in each role.

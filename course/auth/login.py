@@ -13,6 +13,7 @@ from ..web import login_throttle, security
 from ..web.safe_redirect import safe_next
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
+from .sso import providers_for_login_page
 
 GENERIC_FAILURE = "That username and password do not match. Check them and try again, or ask your teacher."
 TOO_MANY_TRIES = ("There have been too many tries to log in with that username. For safety, logging in is paused "
@@ -49,7 +50,8 @@ def login():
             # The same answer whether or not the username exists: it tells a guesser nothing.
             flash(TOO_MANY_TRIES.format(minutes=current_app.config["LOGIN_WINDOW_MINUTES"]), "error")
             return render_template("auth/login.html", form=form, show_school=len(schools) > 1,
-                                   demo_logins=current_app.config["HARBOUR_DEMO"], demo_accounts=DEMO_LOGINS), 429
+                                   demo_logins=current_app.config["HARBOUR_DEMO"], demo_accounts=DEMO_LOGINS,
+                                   sso=providers_for_login_page(schools)), 429
         if password_ok and user.is_active:
             user.last_login_at = utcnow()
             db.session.commit()
@@ -67,7 +69,7 @@ def login():
         flash(GENERIC_FAILURE, "error")
     demo_logins = current_app.config["HARBOUR_DEMO"]
     return render_template("auth/login.html", form=form, show_school=len(schools) > 1, demo_logins=demo_logins,
-                           demo_accounts=DEMO_LOGINS)
+                           demo_accounts=DEMO_LOGINS, sso=providers_for_login_page(schools))
 
 
 @bp.post("/logout")

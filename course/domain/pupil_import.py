@@ -30,10 +30,15 @@ HEADERS = {
     "class_name": {"class", "classname", "reggroup", "registrationgroup", "form", "formgroup", "tutorgroup", "group"},
     "username": {"username", "login", "userid"},
     "mis_id": {"admissionno", "admissionnumber", "misid", "upn", "pupilid", "studentid", "id"},
+    # The school Google or Microsoft account a pupil signs in with. ("UPN" above is the DfE's Unique
+    # Pupil Number; Microsoft's user principal name is spelt out.)
+    "sso_name": {"email", "emailaddress", "schoolemail", "pupilemail", "studentemail", "googleaccount",
+                 "microsoftaccount", "schoolaccount", "userprincipalname", "signinemail"},
 }
 REQUIRED = ("first_name", "last_name", "year_group")
 LABELS = {"first_name": "first name", "last_name": "last name", "year_group": "year group",
-          "class_name": "class", "username": "username", "mis_id": "admission number"}
+          "class_name": "class", "username": "username", "mis_id": "admission number",
+          "sso_name": "school account (email)"}
 YEAR = re.compile(r"^(?:year|yr|y)?\s*(\d{1,2})$", re.IGNORECASE)
 MIN_YEAR, MAX_YEAR = 3, 13  # Harbour's lessons are for ages 8 to 17
 
@@ -62,6 +67,7 @@ class ImportRow:
     class_name: str
     username: str
     mis_id: str
+    sso_name: str = ""  # lower case; empty when the file has no such column
 
     @property
     def display_name(self) -> str:
@@ -175,7 +181,7 @@ def _read_row(number: int, cells: list[str], positions: dict, preview: ImportPre
     header = preview.headers
     row = ImportRow(number, _cell(cells, positions, "first_name"), _cell(cells, positions, "last_name"),
                     None, _cell(cells, positions, "class_name"), _cell(cells, positions, "username").lower(),
-                    _cell(cells, positions, "mis_id"))
+                    _cell(cells, positions, "mis_id"), _cell(cells, positions, "sso_name").lower())
     for column, limit in (("first_name", FIRST_NAME_LIMIT), ("last_name", LAST_NAME_LIMIT)):
         value = getattr(row, column)
         if not value:
@@ -202,6 +208,17 @@ def _read_row(number: int, cells: list[str], positions: dict, preview: ImportPre
     if row.username and not USERNAME.match(row.username):
         preview.problems.append(ImportProblem(number, header.get("username"), (
             f"This username cannot be used. {USERNAME_RULE}")))
+    if row.sso_name:
+        if len(row.sso_name) > 254 or " " in row.sso_name or row.sso_name.count("@") != 1:
+            preview.problems.append(ImportProblem(number, header.get("sso_name"), (
+                "This is not an email address. Use the pupil's school Google or Microsoft account, such as "
+                "a.pupil@school.example.org, or leave it empty.")))
+        elif ("sso", row.sso_name) in seen:
+            preview.problems.append(ImportProblem(number, header.get("sso_name"), (
+                f"The school account {row.sso_name} is already on row {seen[('sso', row.sso_name)]}: "
+                "one account names one pupil.")))
+        else:
+            seen[("sso", row.sso_name)] = number
     if row.first_name and row.last_name:
         identity = row.identity()
         if identity in seen:

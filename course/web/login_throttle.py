@@ -48,14 +48,20 @@ class Reservation:
     blocked: bool
 
 
-def keys_for(school_id: int | None, username: str, address: str | None) -> Keys:
+def _digest(kind: str, value: str) -> str:
     secret = str(current_app.config["SECRET_KEY"]).encode()
+    return f"{kind}:" + hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
 
-    def digest(kind: str, value: str) -> str:
-        return f"{kind}:" + hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
 
-    return Keys(username=digest("user", f"{school_id}:{username.strip().lower()}"),
-                address=digest("addr", address or "unknown"))
+def keys_for(school_id: int | None, username: str, address: str | None) -> Keys:
+    return Keys(username=_digest("user", f"{school_id}:{username.strip().lower()}"),
+                address=_digest("addr", address or "unknown"))
+
+
+def keys_for_card(token: str, address: str | None) -> Keys:
+    """A QR card's code counts like a username (its own few tries) and against the address like any
+    login: guessing codes, each one new, runs into the address's limit."""
+    return Keys(username=_digest("card", token), address=_digest("addr", address or "unknown"))
 
 
 class DatabaseStore:
