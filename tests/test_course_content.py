@@ -20,6 +20,7 @@ EXPECTED = {
     "people-online": "8-11", "secrets-and-pressure": "8-11", "spotting-grooming": "11-14",
     "pressure-to-share-images": "11-14", "where-to-go-for-help": "11-17", "online-blackmail": "14-17",
     "supporting-a-friend": "14-17", "account-control": "11-17",
+    "games-and-live-streams": "8-11", "live-streaming": "11-14", "ai-fakes": "11-17", "unwanted-nudes": "11-17",
 }
 
 
