@@ -21,6 +21,7 @@ EXPECTED = {
     "pressure-to-share-images": "11-14", "where-to-go-for-help": "11-17", "online-blackmail": "14-17",
     "supporting-a-friend": "14-17", "account-control": "11-17",
     "games-and-live-streams": "8-11", "live-streaming": "11-14", "ai-fakes": "11-17", "unwanted-nudes": "11-17",
+    "healthy-relationships": "14-17", "older-teens-grooming": "14-17",
 }
 
 
