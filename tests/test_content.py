@@ -165,3 +165,39 @@ def test_the_readme_example_module_and_quiz_are_valid(tmp_path):
     shutil.copytree(PROJECT_ROOT / "help_directory", tmp_path / "help_directory")
     content, problems = load_library(tmp_path)
     assert problems == [] and content.get("new-friend").page_count == 3
+
+
+def test_eal_idioms_in_pupil_text_are_refused_with_file_and_line(broken):
+    module = broken / "modules/pretending.md"
+    _edit(module, "Priya meets a new friend in a game.",
+          "Priya meets a new friend in a game. She feels wobbly.\nLater she wants to jot it\ndown.")
+    _, problems = load_library(broken)
+    wobbly, jot = _line_of(module, "She feels wobbly."), _line_of(module, "jot it")
+    assert [str(p).split(" may puzzle")[0] for p in problems] == [
+        f"modules/pretending.md:{wobbly}: idiom 'wobbly'", f"modules/pretending.md:{jot}: idiom 'jot it down'"]
+    assert all("say it plainly" in p.message for p in problems)
+
+
+def test_eal_idioms_in_quiz_feedback_are_refused(broken):
+    quiz = broken / "quizzes/pretending.toml"
+    _edit(quiz, 'feedback = "Yes. A trusted adult can help."', 'feedback = "Yes. Keep an eye out for secrets."')
+    _, problems = load_library(broken)
+    line = _line_of(quiz, "Keep an eye out")
+    assert [(p.file, p.line) for p in problems] == [("quizzes/pretending.toml", line)]
+    assert "idiom 'keep an eye out'" in problems[0].message
+
+
+def test_eal_idioms_are_allowed_in_teacher_notes_and_only_as_whole_words(broken):
+    module = broken / "modules/pretending.md"
+    _edit(module, "Teacher only: ground rules go here.", "Teacher only: keep an eye out for anyone who seems wobbly.")
+    _edit(module, "What could Priya do?", "What could Priya do? She walks to the other side of the road.")
+    _, problems = load_library(broken)
+    assert problems == []
+
+
+def test_the_idiom_list_holds_the_known_trip_hazards():
+    from course.content.idioms import eal_idioms
+
+    phrases = {idiom.phrase for idiom in eal_idioms()}
+    assert {"wobbly", "jot it down", "crosses a line", "keep an eye out", "gut feeling"} <= phrases
+    assert all(idiom.instead for idiom in eal_idioms())

@@ -20,6 +20,8 @@ EXPECTED = {
     "people-online": "8-11", "secrets-and-pressure": "8-11", "spotting-grooming": "11-14",
     "pressure-to-share-images": "11-14", "where-to-go-for-help": "11-17", "online-blackmail": "14-17",
     "supporting-a-friend": "14-17", "account-control": "11-17",
+    "games-and-live-streams": "8-11", "live-streaming": "11-14", "ai-fakes": "11-17", "unwanted-nudes": "11-17",
+    "healthy-relationships": "14-17", "older-teens-grooming": "14-17",
 }
 
 
@@ -124,3 +126,71 @@ def test_lessons_talk_about_characters_not_the_pupil():
         for text in _texts(module):
             assert "have you ever" not in text.lower(), module.slug
             assert "stranger danger" not in text.lower(), module.slug
+
+
+# Pages written before every page had to name a way to get help (help stays one click away in the page
+# layout). The list may only shrink: a new page without help fails, and a listed page that gains help
+# may be taken off.
+PAGES_WITHOUT_HELP_BEFORE_ISSUE_15 = {
+    ("people-online", "Anyone can pretend"), ("people-online", "What to keep to yourself"),
+    ("secrets-and-pressure", "Good secrets and bad secrets"),
+    ("secrets-and-pressure", "Saying no, and what to do next"), ("secrets-and-pressure", "Pressure and tricks"),
+    ("spotting-grooming", "What is grooming?"), ("spotting-grooming", "It can happen fast"),
+    ("spotting-grooming", "It can be someone you know"), ("spotting-grooming", "What can help"),
+    ("pressure-to-share-images", "Spotting pressure"), ("pressure-to-share-images", "Ways to say no"),
+    ("where-to-go-for-help", "What happens when you tell"), ("online-blackmail", "Kofi's story"),
+    ("supporting-a-friend", "Noticing something is wrong"), ("supporting-a-friend", "Listening without blame"),
+    ("supporting-a-friend", "If an image is going round"), ("account-control", "Who can contact you"),
+}
+
+
+def test_every_new_page_is_within_reach_of_help():
+    """A help box, the content note, or a service or the safeguarding lead named on the page itself."""
+    missing = []
+    for module in MODULES:
+        for page in module.pages:
+            text = page.pupil_text
+            near_help = ("help" in page.blocks or "content-note" in page.blocks or "{{service:" in text
+                         or "{{school:safeguarding_contact}}" in text)
+            if not near_help and (module.slug, page.title) not in PAGES_WITHOUT_HELP_BEFORE_ISSUE_15:
+                missing.append((module.slug, page.title))
+    assert missing == [], "pages with no way to get help on them"
+
+
+def test_region_text_on_a_page_covers_every_region():
+    """Where a page says something for some regions only (the law), every region gets its own line."""
+    from course.content.markdown import REGIONS
+
+    for module in MODULES:
+        for page in module.pages:
+            covered = {code for name in page.blocks if name.startswith("region ") for code in name.split()[1:]}
+            if covered:
+                assert covered == set(REGIONS), (module.slug, page.title, set(REGIONS) - covered)
+
+
+def test_each_story_character_has_one_story():
+    """A name introduced with an age ("Kofi is 15") belongs to one character in one module, so a pupil
+    never meets the same name as a victim in two different stories."""
+    introduced: dict[str, set[str]] = {}
+    pronouns = {"He", "She", "It", "They", "This", "That"}
+    for module in MODULES:
+        text = "\n".join(page.pupil_text for page in module.pages)
+        for name in re.findall(r"\b([A-Z][a-z]+)(?: and [A-Z][a-z]+)? (?:is|are both) \d{1,2}\b", text):
+            introduced.setdefault(name, set()).add(module.slug)
+        for name in re.findall(r"\b[A-Z][a-z]+ and ([A-Z][a-z]+) are both \d{1,2}\b", text):
+            introduced.setdefault(name, set()).add(module.slug)
+    introduced = {name: slugs for name, slugs in introduced.items() if name not in pronouns}
+    assert len(introduced) >= 30
+    assert {name: slugs for name, slugs in introduced.items() if len(slugs) > 1} == {}
+
+
+def test_the_sensitive_new_modules_are_taught_in_class_first():
+    for slug in ("ai-fakes", "unwanted-nudes", "older-teens-grooming"):
+        assert CONTENT.get(slug).teach_in_class_first, slug
+
+
+def test_the_course_shows_lgbtq_and_disabled_characters_in_passing():
+    """Issue 15: at least one same-sex couple and one disabled or SEND character across the course."""
+    text = "\n".join(page.pupil_text for module in MODULES for page in module.pages)
+    assert "Sami and Theo are both 16" in text and "Kyle's boyfriend, Arjun" in text
+    assert "He has dyslexia" in text and "wheels over" in text and "hearing aid" in text

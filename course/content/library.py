@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .help_directory import Region, parse_region
+from .idioms import eal_idioms, idiom_problems
 from .modules import ModuleContent, parse_module
 from .problems import ContentProblem
 from .quizzes import Quiz, ecw_statements, parse_quiz
@@ -105,6 +106,7 @@ def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
     library = ContentLibrary()
     problems: list[ContentProblem] = []
     phrases = blaming_phrases()
+    idioms = eal_idioms()
 
     for path in sorted((root / "modules").glob("*.md")):
         text = _read(path, root, problems)
@@ -117,6 +119,7 @@ def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
         name = _name(path, root)
         problems += [ContentProblem(name, line, message) for line, message in found]
         problems += _blame_problems(name, text, phrases)
+        problems += [ContentProblem(name, line, m) for line, m in idiom_problems(text, idioms, is_module=True)]
         if module is not None:
             library.modules[module.slug] = module
 
@@ -129,6 +132,7 @@ def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
         quiz, found = parse_quiz(path, text)
         problems += [ContentProblem(name, line, message) for line, message in found]
         problems += _blame_problems(name, text, phrases)
+        problems += [ContentProblem(name, line, m) for line, m in idiom_problems(text, idioms, is_module=False)]
         if quiz is None:
             continue
         if quiz.module_slug not in library.modules and not (root / "modules" / f"{quiz.module_slug}.md").exists():
