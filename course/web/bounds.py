@@ -5,13 +5,14 @@ from datetime import date
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import NumberRange, ValidationError
 
-# The largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds; a larger one is no record.
-MAX_ID = 2**63 - 1
+# The largest id an INTEGER column holds on PostgreSQL (4 bytes; SQLite's hold 8): a larger one is no
+# record, and sent to the database it is an error ("out of range"), not an empty answer.
+MAX_ID = 2**31 - 1
 
 
 class BoundedIntegerConverter(IntegerConverter):
     """`<int:...>` that matches only ids the database can hold: a bigger one is a calm 404, not a 500
-    from the driver ("Python int too large to convert to SQLite INTEGER")."""
+    from the driver ("Python int too large to convert to SQLite INTEGER", PostgreSQL's "out of range")."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002 (werkzeug's names)
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=MAX_ID if max is None else max, signed=signed)
