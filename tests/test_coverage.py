@@ -90,7 +90,8 @@ def test_bad_filters_say_what_is_wrong(demo, client, auth):
         response = client.get(f"/safeguarding/?{query}")
         assert response.status_code == 422 and message in response.get_data(as_text=True), query
     assert client.get("/safeguarding/pupils?state=everyone").status_code == 404
-    assert client.get("/safeguarding/coverage.csv?year_group=99").status_code == 404
+    bad_csv = client.get("/safeguarding/coverage.csv?year_group=99")  # the overview's message, not a file
+    assert bad_csv.status_code == 422 and "Not a valid choice" in bad_csv.get_data(as_text=True)
 
 
 def test_csv_of_the_filtered_view_is_audited(demo, client, auth):

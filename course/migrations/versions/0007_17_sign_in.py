@@ -36,7 +36,8 @@ def upgrade():
         sa.PrimaryKeyConstraint('nonce_hash', name='pk_used_nonce'),
     )
     op.create_index('ix_used_nonce_used_at', 'used_nonce', ['used_at'])
-    with op.batch_alter_table('user_account') as batch_op:
+    # table_kwargs keeps the table AUTOINCREMENT on SQLite when batch mode rebuilds it (0008_20b made it so).
+    with op.batch_alter_table('user_account', table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('sso_name', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('sso_subject', sa.String(length=400), nullable=True))
         batch_op.add_column(sa.Column('sso_linked_at', sa.DateTime(), nullable=True))
@@ -48,7 +49,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('user_account') as batch_op:
+    # table_kwargs keeps the table AUTOINCREMENT on SQLite when batch mode rebuilds it (0008_20b made it so).
+    with op.batch_alter_table('user_account', table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint('uq_user_card_token_hash', type_='unique')
         batch_op.drop_constraint('uq_user_sso_subject', type_='unique')
         batch_op.drop_constraint('uq_user_school_sso_name', type_='unique')
