@@ -11,6 +11,7 @@ pyproject.toml changes.
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -57,8 +58,18 @@ def run() -> None:
         pass
 
 
+def ensure_test_provider() -> None:
+    """The sign-in tests' OpenID Connect provider (tests/oidc, pinned by its package-lock.json), when Node is here."""
+    npm = shutil.which("npm")
+    if npm and not (ROOT / "tests" / "oidc" / "node_modules" / "oidc-provider").is_dir():
+        print("Installing the test OpenID Connect provider (npm ci --prefix tests/oidc) ...", flush=True)
+        subprocess.run([npm, "ci", "--prefix", "tests/oidc", "--no-audit", "--no-fund", "--loglevel=error"],
+                       check=False, cwd=ROOT)
+
+
 def test(pytest_args: list[str]) -> int:
     ensure_environment("test")
+    ensure_test_provider()
     # Every core by default (pytest-xdist; each worker has its own databases): pass -n 0 to run in one process.
     if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
         pytest_args = ["-n", "auto", *pytest_args]

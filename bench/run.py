@@ -148,7 +148,7 @@ def load_test(engine: str, url: str, facts, work: Path, seconds: int, pupils_log
     app = bench_app(url, secret_file.read_text())
     pages = page_requests(app, facts, pupils_logged_in)
     env = {**os.environ, "DATABASE_URL": url, "HARBOUR_PRODUCTION": "1", "HARBOUR_SECRET_KEY_FILE": str(secret_file),
-           "HARBOUR_HOSTS": "1"}
+           "HARBOUR_HOSTS": "1", "HARBOUR_SITE_URL": "https://harbour.bench.test"}  # production needs a site address
     for unsafe in ("HARBOUR_DEMO", "HARBOUR_DEV", "FLASK_DEBUG", "SECRET_KEY", "HARBOUR_INSECURE_COOKIES"):
         env.pop(unsafe, None)
     harbour_log, hello_log = work / "gunicorn-harbour.log", work / "gunicorn-hello.log"

@@ -1,6 +1,7 @@
 """Harbour: an online-safety course package for schools. `create_app` builds the web app."""
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -11,10 +12,12 @@ from .content.library import load_or_exit
 from .extensions import csrf, login_manager, migrate
 from .extensions import db as database
 from .web import db, errors, page_context, request_log, security
+from .web.bounds import BoundedIntegerConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
@@ -23,7 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     refuse_unsafe_production(app)
     configure_proxies(app)
     load_content(app)
+    errors.refuse_oversized_requests(app)  # before CSRF's check, which would read the form first
     register_extensions(app)
+    refuse_published_demo_passwords(app)
     register_blueprints(app)
     errors.register(app)
     security.register(app)
@@ -42,6 +47,34 @@ def refuse_unsafe_production(app: Flask) -> None:
     if problems:
         for problem in problems:
             print(f"Harbour will not start in production: {problem}", file=sys.stderr)
+        sys.exit(1)
+
+
+DEMO_PASSWORDS_PROBLEM = ("the database holds demo accounts that still open with the passwords published in "
+                          "Harbour's README ({names}): anyone could log in as them. Delete those accounts or give "
+                          "them new passwords before pupils use this server ('flask doctor' lists them; flask "
+                          "commands still run).")
+
+
+def refuse_published_demo_passwords(app: Flask) -> None:
+    # The web server in production only: `flask` commands (FLASK_RUN_FROM_CLI) must still run, to migrate
+    # and to mend; `flask doctor` reports the same thing as a PROBLEM.
+    if not app.config.get("HARBOUR_PRODUCTION") or os.environ.get("FLASK_RUN_FROM_CLI"):
+        return
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .domain.demo import accounts_with_published_passwords
+
+    with app.app_context():
+        try:
+            found = accounts_with_published_passwords(database.session)
+        except SQLAlchemyError:  # no schema yet, or no database: `flask doctor` and /health say so
+            found = []
+        finally:
+            database.session.remove()
+    if found:
+        print(f"Harbour will not start in production: {DEMO_PASSWORDS_PROBLEM.format(names=', '.join(found))}",
+              file=sys.stderr)
         sys.exit(1)
 
 

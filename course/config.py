@@ -4,6 +4,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 # The checkout Harbour runs from, when it does (tests and the benchmark read its content).
@@ -22,6 +23,9 @@ def default_content_root() -> Path:
     if (checkout / "modules").is_dir() and (checkout / "pyproject.toml").is_file():
         return checkout
     return SHIPPED_CONTENT
+
+
+MAX_REQUEST_BYTES = 3 * 1024 * 1024
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -84,9 +88,37 @@ def load_secret_key(instance_path: str) -> str:
     return key_file.read_text().strip()
 
 
+# Outside production, with HARBOUR_SITE_URL unset: the address `python3 dev.py run` serves.
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:5000"
+
+
+def site_url_problem(value: str) -> str | None:
+    """Why HARBOUR_SITE_URL will not do as the address links in emails point to; None when it is fine."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"} \
+            or parts.query or parts.fragment or parts.username:
+        return (f"HARBOUR_SITE_URL must be the address people open, like https://harbour.your-school.org.uk "
+                f"(no path), not {value!r}.")
+    return None
+
+
+def trusted_hosts(site_url: str | None, listed: str | None) -> list[str] | None:
+    """The Host headers Harbour answers: HARBOUR_TRUSTED_HOSTS (comma-separated) if set, else the site
+    address's host plus this machine's own names (for `curl http://127.0.0.1:8000/health`). None (any host)
+    only when neither is set, which production refuses."""
+    if listed and listed.strip():
+        return [host.strip().lower() for host in listed.split(",") if host.strip()]
+    if site_url and not site_url_problem(site_url):
+        return [urlsplit(site_url).hostname.lower(), "localhost", "127.0.0.1"]
+    return None
+
+
 def from_environment(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'harbour.sqlite'}"
     development = _flag("HARBOUR_DEV") or _flag("FLASK_DEBUG")
+    site_url = (os.environ.get("HARBOUR_SITE_URL") or "").strip().rstrip("/") or None
+    if site_url and site_url_problem(site_url):
+        _stop(site_url_problem(site_url))
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": load_secret_key(instance_path),
@@ -97,12 +129,23 @@ def from_environment(instance_path: str) -> dict:
         # How many app servers share the database (1: one machine), and how many proxies sit in front.
         "HARBOUR_HOSTS": _int("HARBOUR_HOSTS", 1),
         "HARBOUR_PROXIES": _int("HARBOUR_PROXIES", 0),
+        # Where links in emails point: never taken from a request's Host header, which anyone can forge.
+        "SITE_URL": site_url,
+        # Flask answers any other Host with 400 Bad Request.
+        "TRUSTED_HOSTS": trusted_hosts(site_url, os.environ.get("HARBOUR_TRUSTED_HOSTS")),
         "CONTENT_ROOT": os.environ.get("HARBOUR_CONTENT_ROOT") or str(default_content_root()),
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # Login throttling: tries per username, and per address (a school shares one), in a window.
         "LOGIN_WINDOW_MINUTES": _int("HARBOUR_LOGIN_WINDOW_MINUTES", 15),
         "LOGIN_USER_LIMIT": _int("HARBOUR_LOGIN_USER_LIMIT", 5),
         "LOGIN_ADDRESS_LIMIT": _int("HARBOUR_LOGIN_ADDRESS_LIMIT", 200),
+        # Where Harbour finds Google's and Microsoft's OpenID Connect set-up (tests point them at a local provider).
+        "OIDC_GOOGLE_DISCOVERY_URL": os.environ.get("HARBOUR_OIDC_GOOGLE_DISCOVERY_URL")
+        or "https://accounts.google.com/.well-known/openid-configuration",
+        "OIDC_MICROSOFT_DISCOVERY_URL": os.environ.get("HARBOUR_OIDC_MICROSOFT_DISCOVERY_URL")
+        or "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+        # Sent with every sign-in request: shared devices must ask which account (empty sends none).
+        "OIDC_PROMPT": os.environ.get("HARBOUR_OIDC_PROMPT", "select_account"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_FROM": os.environ.get("SMTP_FROM", "harbour@localhost"),
@@ -113,6 +156,11 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": 3600 * 4,
+        # The largest request Harbour reads: a bigger one gets a calm 413 before its body is read.
+        # Above the pupil import's 2 MB file limit, with room for that file's confirm step, which
+        # carries the file back base64-encoded (4/3 of its size) in an ordinary form field.
+        "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+        "MAX_FORM_MEMORY_SIZE": MAX_REQUEST_BYTES,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         # Inactivity limits, in minutes: staff see more, so their sessions end sooner.
         "PUPIL_SESSION_MINUTES": int(os.environ.get("HARBOUR_PUPIL_SESSION_MINUTES", "60")),
@@ -139,6 +187,14 @@ def production_problems(config: dict) -> list[str]:
                         "(make one with: python3 -c 'import secrets; print(secrets.token_hex(32))').")
     elif len(config.get("SECRET_KEY") or "") < MIN_SECRET_KEY_LENGTH:
         problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters. Use a long random one.")
+    site_url = config.get("SITE_URL")
+    if not site_url:
+        problems.append("HARBOUR_SITE_URL is not set: links in emails to staff need the address people open, "
+                        "e.g. HARBOUR_SITE_URL=https://harbour.your-school.org.uk (never the request's Host).")
+    elif site_url_problem(site_url):
+        problems.append(site_url_problem(site_url))
+    elif not site_url.startswith("https://"):
+        problems.append(f"HARBOUR_SITE_URL ({site_url}) must start with https:// in production.")
     hosts = config.get("HARBOUR_HOSTS", 1)
     if hosts > 1 and str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         problems.append(f"HARBOUR_HOSTS is {hosts} but the database is SQLite, a file on one machine. "

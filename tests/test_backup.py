@@ -124,3 +124,42 @@ def test_backup_on_postgresql_points_to_pg_dump(demo, runner, tmp_path):
     demo.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://postgres@127.0.0.1:5432/nowhere"
     result = runner.invoke(args=["backup", str(tmp_path / "x.sqlite")])
     assert result.exit_code != 0 and "pg_dump" in result.output
+
+
+def test_a_backup_is_readable_by_its_owner_only(demo, runner, tmp_path):
+    import os
+    import stat
+
+    old_umask = os.umask(0o022)  # the usual umask, under which a plain file is world-readable
+    try:
+        target = tmp_path / "harbour-backup.sqlite"
+        result = runner.invoke(args=["backup", str(target)])
+    finally:
+        os.umask(old_umask)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_restore_names_the_erased_pupils_a_backup_brings_back(demo, runner, tmp_path):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from course.domain import audit
+    from course.domain.pupil_data import erase
+    from course.extensions import db
+    from course.models import User
+    from tests.factories import make_user
+
+    pupil_id = make_user(demo, "to.be.erased", role="pupil", year_group=8)
+    target = tmp_path / "before-erasure.sqlite"
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    with demo.app_context():
+        admin = db.session.scalars(select(User).where(User.username == "admin")).one()
+        erase(db.session, db.session.get(User, pupil_id), date.today())
+        audit.record(db.session, admin, "pupil_erased", target_type="user", target_id=pupil_id)
+        db.session.commit()
+        db.session.remove()
+    result = runner.invoke(args=["restore", str(target), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert f"1 pupil(s) erased since it was taken (pupil number {pupil_id}). Erase them again now" in result.output

@@ -49,7 +49,8 @@ def test_every_module_has_the_parts_a_safe_lesson_needs(module):
     last = module.pages[-1].pupil_text
     assert "{{school:safeguarding_contact}}" in last and "{{service:" in last and "trusted adult" in last.lower(), \
         "the closing page names a trusted adult, the school's safeguarding lead and the region's services"
-    assert module.framework.get("ukcis_strand") and module.framework.get("ukcis_age_band")
+    assert module.framework.get("ukcis_strands") and module.framework.get("ukcis_age_bands")
+    assert module.framework.get("rshe") and module.framework.get("kcsie_4cs")
     assert module.objectives
 
 

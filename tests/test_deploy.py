@@ -46,7 +46,7 @@ def _production_env(database_url: str, tmp_path: Path) -> dict:
     key_file.chmod(0o600)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HARBOUR_", "FLASK_")) and k != "SECRET_KEY"}
     env.update(DATABASE_URL=database_url, HARBOUR_PRODUCTION="1", HARBOUR_SECRET_KEY_FILE=str(key_file),
-               HARBOUR_PROXIES="1", HARBOUR_BIND="127.0.0.1:0", HARBOUR_WORKERS="2", PATH=f"{BIN}:{env['PATH']}")
+               HARBOUR_PROXIES="1", HARBOUR_SITE_URL="https://harbour.school.test", HARBOUR_BIND="127.0.0.1:0", HARBOUR_WORKERS="2", PATH=f"{BIN}:{env['PATH']}")
     return env
 
 
@@ -89,3 +89,10 @@ def test_gunicorn_with_the_deploy_config_on_postgresql_serves_health(own_postgre
                for line in lines)
     assert "127.0.0.1" not in out
     assert len(re.findall("Booting worker with pid", err)) == 2  # HARBOUR_WORKERS=2
+
+
+def test_the_nginx_example_drops_requests_for_unknown_hosts():
+    conf = (ROOT / "deploy" / "nginx-harbour.conf").read_text()
+    defaults = re.findall(r"server \{[^{}]*default_server[^{}]*\}", conf)
+    assert len(defaults) == 2  # http and https
+    assert all("return 444;" in block and "server_name _;" in block for block in defaults)

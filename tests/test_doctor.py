@@ -19,6 +19,7 @@ def _doctor(app):
 
 
 def test_doctor_on_a_good_installation(demo):
+    demo.config["HARBOUR_DEMO"] = True  # a demo installation: there the demo passwords are only a warning
     result = _doctor(demo)
     assert result.exit_code == 0, result.output
     assert "OK       database: reachable" in result.output
@@ -113,3 +114,12 @@ def test_doctor_in_production_lists_what_would_stop_start_up(demo, monkeypatch):
     result = _doctor(demo)
     assert result.exit_code == 1
     assert "PROBLEM  configuration: HARBOUR_HOSTS is 2 but REDIS_URL is not set" in result.output
+
+
+def test_doctor_names_demo_accounts_that_open_with_the_published_passwords(demo):
+    result = _doctor(demo)
+    assert result.exit_code == 1
+    assert ("PROBLEM  demo accounts: sam, teacher, dsl, admin open with the passwords published in the README"
+            in result.output)
+    demo.config["HARBOUR_DEMO"] = True
+    assert "WARNING  demo accounts: sam, teacher, dsl, admin open with the README's passwords" in _doctor(demo).output

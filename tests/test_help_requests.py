@@ -1,6 +1,9 @@
 """Pupils' requests to talk: asking, what the pupil sees, and who else can (only the school's leads)."""
 
 import asyncio
+import email
+import email.policy
+import re
 import threading
 
 import pytest
@@ -12,6 +15,7 @@ from tests.conftest import post_form
 from tests.factories import make_school, make_user, user_id
 
 PUPIL = ("sam", "sunny-otter-42")
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _ask(client, auth, message="Someone online keeps messaging me", urgency="today", page="/help/"):
@@ -268,6 +272,12 @@ def smtp_server():
     loop.close()
 
 
+def _body(envelope) -> str:
+    """The email as the lead reads it: headers, and the body decoded (quoted-printable wraps long lines)."""
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    return str(message["Subject"]) + "\n" + message.get_body().get_content()
+
+
 def _set_email(app, username, email):
     with app.app_context():
         db.session.scalars(select(User).where(User.username == username)).one().email = email
@@ -282,7 +292,7 @@ def test_leads_get_an_email_with_no_pupil_details(demo, client, auth, smtp_serve
     assert len(smtp_server.messages) == 1
     envelope = smtp_server.messages[0]
     assert envelope.rcpt_tos == ["dsl@school.test"]
-    body = envelope.content.decode()
+    body = _body(envelope)
     assert "a new request to talk is waiting" in body and "/safeguarding/requests" in body
     assert "Sam" not in body and "Okafor" not in body and "keeps messaging" not in body
 
@@ -295,3 +305,64 @@ def test_without_smtp_or_with_smtp_down_the_request_is_still_saved(demo, client,
     with demo.app_context():
         assert len(db.session.scalars(select(HelpRequest)).all()) == 2
     assert smtp_server.messages == []
+
+
+SITE = "https://harbour.school.test"
+
+
+def _ask_with_forged_host(app, client, auth, forged: dict):
+    """A pupil's request to talk, posted with a forged Host or X-Forwarded-Host header."""
+    auth.login_as("pupil")
+    token = CSRF_FIELD.search(client.get("/help/talk").get_data(as_text=True)).group(1)
+    # The browser's cookie, sent to the forged host as an attacker's script would.
+    client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
+    return client.post("/help/talk", headers=forged, data={"csrf_token": token, "message": "", "urgency": "today",
+                                                           "asked_from": "help page"})
+
+
+@pytest.fixture
+def site_config(demo, smtp_server):
+    demo.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SITE_URL=SITE)
+    _set_email(demo, "dsl", "dsl@school.test")
+    return demo
+
+
+def test_a_forged_host_is_refused_when_trusted_hosts_are_set(site_config, client, auth, smtp_server):
+    site_config.config["TRUSTED_HOSTS"] = ["harbour.school.test", "localhost"]
+    response = _ask_with_forged_host(site_config, client, auth, {"Host": "evil.example"})
+    assert response.status_code == 400
+    assert smtp_server.messages == []
+    with site_config.app_context():
+        assert db.session.scalars(select(HelpRequest)).all() == []
+
+
+def test_the_email_link_never_comes_from_the_host_header(site_config, client, auth, smtp_server):
+    # Even with no host check, the link is built from HARBOUR_SITE_URL: a forged Host is ignored.
+    response = _ask_with_forged_host(site_config, client, auth, {"Host": "evil.example"})
+    assert response.status_code == 302
+    body = _body(smtp_server.messages[0])
+    assert "evil.example" not in body
+    assert f"{SITE}/safeguarding/requests" in body
+
+
+@pytest.mark.parametrize("trusted", [None, ["harbour.school.test", "localhost"]])
+def test_a_forged_forwarded_host_behind_a_proxy_never_reaches_the_email(app_config, demo, auth, smtp_server,
+                                                                        trusted):
+    from course import create_app
+
+    proxied = create_app({**app_config, "HARBOUR_PROXIES": 1, "SITE_URL": SITE, "TRUSTED_HOSTS": trusted,
+                          "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port})
+    _set_email(proxied, "dsl", "dsl@school.test")
+    client = proxied.test_client()
+    from tests.conftest import AuthActions
+
+    response = _ask_with_forged_host(proxied, client, AuthActions(client), {"X-Forwarded-Host": "evil.example"})
+    # Refused (400) when hosts are listed; otherwise saved, with the link on the configured address.
+    assert response.status_code == (302 if trusted is None else 400)
+    for envelope in smtp_server.messages:
+        body = _body(envelope)
+        assert "evil.example" not in body and f"{SITE}/safeguarding/requests" in body
+    assert len(smtp_server.messages) == (1 if trusted is None else 0)
+    with proxied.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -165,3 +165,145 @@ def test_a_teacher_giving_a_new_password_lifts_the_pause(throttled):
     card = teacher.post(f"/teach/pupils/{sam_id}/password").get_data(as_text=True)
     new_password = re.search(r"\b[a-z]+-[a-z]+-\d\d\b", card).group(0)
     assert _login(pupil, school, "sam", new_password).status_code == 302
+
+
+def test_a_pause_ends_when_its_window_does(throttled, monkeypatch):
+    from datetime import timedelta
+
+    from course.models import utcnow
+    from course.web import login_throttle
+
+    app, school = throttled
+    start = utcnow()
+    monkeypatch.setattr(login_throttle, "clock", lambda: start)
+    client = app.test_client()
+    for _ in range(3):
+        _login(client, school, "ms.jones", "wrong guess")
+    assert _login(client, school, "ms.jones", PASSWORD).status_code == 429
+    monkeypatch.setattr(login_throttle, "clock", lambda: start + timedelta(minutes=14, seconds=59))
+    assert _login(client, school, "ms.jones", PASSWORD).status_code == 429  # still inside the 15 minutes
+    monkeypatch.setattr(login_throttle, "clock", lambda: start + timedelta(minutes=15, seconds=1))
+    assert _login(client, school, "ms.jones", PASSWORD).status_code == 302
+
+
+def test_a_good_login_leaves_the_address_count_alone(throttled):
+    # Address limit 10: nine failures, then good logins, then one more failure is still answered.
+    app, school = throttled
+    client = app.test_client()
+    for n in range(9):
+        assert _login(client, school, f"pupil{n}", "wrong guess").status_code == 200
+    for _ in range(4):
+        assert _login(client, school, "sam", PASSWORD).status_code == 302
+        client.post("/logout")
+    assert _login(client, school, "pupil9", "wrong guess").status_code == 200  # the tenth failure
+    assert _login(client, school, "sam", PASSWORD).status_code == 429  # now the address is paused
+
+
+def test_a_paused_usernames_retries_do_not_use_up_the_address(throttled):
+    app, school = throttled
+    client = app.test_client()
+    for _ in range(3):
+        _login(client, school, "ms.jones", "wrong guess")
+    for _ in range(20):  # refused without a check: they are not failures of the address
+        assert _login(client, school, "ms.jones", "wrong guess").status_code == 429
+    assert _login(client, school, "sam", PASSWORD).status_code == 302
+
+
+# Through real gunicorn workers: parallel wrong passwords for one username, the right one among them.
+
+RACE_LIMIT = 5
+RACE_REQUESTS = 30
+
+
+def _race_server(database_url: str, content_root, redis_url: str | None):
+    from tests.gunicorn_servers import BIN, start_gunicorn
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HARBOUR_", "FLASK_", "REDIS_URL"))}
+    env.update(DATABASE_URL=database_url, SECRET_KEY="race-test-secret-key-" + "x" * 20, HARBOUR_INSECURE_COOKIES="1",
+               HARBOUR_CONTENT_ROOT=str(content_root), HARBOUR_LOGIN_USER_LIMIT=str(RACE_LIMIT),
+               PATH=f"{BIN}:{env['PATH']}")
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return start_gunicorn(["-w", "4", "-b", "127.0.0.1:0", "--timeout", "60"], env)
+
+
+def test_parallel_guesses_get_at_most_the_limit_checked(store_config, content_root):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from argon2 import PasswordHasher
+
+    from course import create_app
+    from course.domain.passwords import PRODUCTION_HASHING
+    from tests.test_concurrency import CSRF, Browser
+
+    app = create_app(store_config)
+    school = make_school(app, "Alder Primary")
+    teacher_id = make_user(app, "ms.jones", Role.TEACHER, PASSWORD, school_id=school)
+    with app.app_context():
+        # The production cost: each check takes as long as on a real server, the window a race needs.
+        db.session.get(User, teacher_id).password_hash = PasswordHasher(**PRODUCTION_HASHING).hash(PASSWORD)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    server, port = _race_server(store_config["SQLALCHEMY_DATABASE_URI"], content_root, store_config["REDIS_URL"])
+    try:
+        def burst(passwords: list[str]) -> list[tuple[int, str]]:
+            browsers = []
+            for _ in passwords:
+                browser = Browser(port)
+                status, _, html = browser.get("/login")
+                assert status == 200
+                browsers.append((browser, CSRF.search(html).group(1)))
+            start = Barrier(len(passwords))
+
+            def attempt(n):
+                browser, token = browsers[n]
+                start.wait()
+                status, _, html = browser.post("/login", {"school": school, "username": "ms.jones",
+                                                          "csrf_token": token, "password": passwords[n]})
+                return status, html
+
+            with ThreadPoolExecutor(len(passwords)) as pool:
+                return list(pool.map(attempt, range(len(passwords))))
+
+        answers = burst([f"guess-{n}" for n in range(RACE_REQUESTS)])
+        checked = [s for s, html in answers if "do not match" in html]
+        assert len(checked) <= RACE_LIMIT, [s for s, _ in answers]
+        assert [s for s, _ in answers].count(429) == RACE_REQUESTS - len(checked)
+        # Once paused, the right password inside a burst of guesses does not log in.
+        answers = burst([PASSWORD if n == 5 else f"more-{n}" for n in range(10)])
+        assert [s for s, _ in answers] == [429] * 10
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+class _CountingHasher:
+    """Wraps the argon2 hasher and counts verifications: the work a failed login does, without timing it."""
+
+    def __init__(self, hasher):
+        self.hasher, self.verifications = hasher, 0
+
+    def verify(self, password_hash, password):
+        self.verifications += 1
+        return self.hasher.verify(password_hash, password)
+
+    def __getattr__(self, name):
+        return getattr(self.hasher, name)
+
+
+def test_known_unknown_and_paused_usernames_do_the_same_password_work(throttled, monkeypatch):
+    from course.domain import passwords
+
+    app, school = throttled
+    client = app.test_client()
+    for _ in range(3):
+        _login(client, school, "sam", "wrong guess")  # sam is now paused
+    work = {}
+    for case, username in (("known", "ms.jones"), ("unknown", "nobody.here"), ("paused", "sam")):
+        counting = _CountingHasher(passwords._hasher)
+        monkeypatch.setattr(passwords, "_hasher", counting)
+        _login(client, school, username, "wrong guess")
+        work[case] = counting.verifications
+    assert work == {"known": 1, "unknown": 1, "paused": 1}

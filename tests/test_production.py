@@ -14,10 +14,15 @@ SAFE_KEY = "k" * 64
 
 def _production_app(monkeypatch, tmp_path, **env):
     for name in ("SECRET_KEY", "HARBOUR_SECRET_KEY_FILE", "HARBOUR_DEMO", "HARBOUR_DEV", "FLASK_DEBUG",
-                 "HARBOUR_HOSTS", "HARBOUR_PROXIES", "REDIS_URL", "DATABASE_URL", "HARBOUR_INSECURE_COOKIES"):
+                 "HARBOUR_HOSTS", "HARBOUR_PROXIES", "REDIS_URL", "DATABASE_URL", "HARBOUR_INSECURE_COOKIES",
+                 "HARBOUR_SITE_URL", "HARBOUR_TRUSTED_HOSTS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HARBOUR_PRODUCTION", "1")
+    env.setdefault("HARBOUR_SITE_URL", "https://harbour.school.test")
     for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+            continue
         monkeypatch.setenv(name, value)
     config = from_environment(str(tmp_path))
     config.update({"CONTENT_ROOT": str(FIXTURE_CONTENT), "TESTING": True})
@@ -34,6 +39,31 @@ def _refusal(monkeypatch, tmp_path, capsys, **env) -> str:
 def test_production_starts_with_safe_settings(monkeypatch, tmp_path):
     app = _production_app(monkeypatch, tmp_path, SECRET_KEY=SAFE_KEY)
     assert app.config["HARBOUR_PRODUCTION"] and app.config["SESSION_COOKIE_SECURE"]
+
+
+def test_production_refuses_to_start_without_a_site_address(monkeypatch, tmp_path, capsys):
+    assert "HARBOUR_SITE_URL is not set" in _refusal(monkeypatch, tmp_path, capsys, SECRET_KEY=SAFE_KEY,
+                                                     HARBOUR_SITE_URL=None)
+    assert "must start with https://" in _refusal(monkeypatch, tmp_path, capsys, SECRET_KEY=SAFE_KEY,
+                                                  HARBOUR_SITE_URL="http://harbour.school.test")
+
+
+def test_a_malformed_site_address_stops_start_up_with_a_message(monkeypatch, tmp_path, capsys):
+    err = _refusal(monkeypatch, tmp_path, capsys, SECRET_KEY=SAFE_KEY, HARBOUR_SITE_URL="harbour.school.test/x")
+    assert "HARBOUR_SITE_URL must be the address people open" in err and "Traceback" not in err
+
+
+def test_trusted_hosts_default_to_the_site_address_and_a_forged_host_gets_400(monkeypatch, tmp_path):
+    app = _production_app(monkeypatch, tmp_path, SECRET_KEY=SAFE_KEY)
+    assert app.config["TRUSTED_HOSTS"] == ["harbour.school.test", "localhost", "127.0.0.1"]
+    client = app.test_client()
+    # (No database here, so the trusted host's answer is 503; what matters is that it is not refused.)
+    assert client.get("/health", headers={"Host": "harbour.school.test"}).status_code != 400
+    assert client.get("/health", headers={"Host": "127.0.0.1:8000"}).status_code != 400  # curl on the machine
+    refused = client.get("/help/", headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and "Not this address" in refused.get_data(as_text=True)
+    listed = _production_app(monkeypatch, tmp_path, SECRET_KEY=SAFE_KEY, HARBOUR_TRUSTED_HOSTS="a.test, B.test")
+    assert listed.config["TRUSTED_HOSTS"] == ["a.test", "b.test"]
 
 
 def test_production_refuses_demo_mode(monkeypatch, tmp_path, capsys):
@@ -101,3 +131,28 @@ def test_one_json_log_line_per_request_without_names_or_query(demo, client, auth
     assert set(lines[0]) == {"event", "method", "path", "status", "duration_ms", "user_id"}
     assert isinstance(lines[0]["user_id"], int) and lines[0]["duration_ms"] >= 0
     assert "Okafor" not in caplog.text and "Evans" not in caplog.text and "search" not in caplog.text
+
+
+def test_production_refuses_a_database_holding_the_demo_accounts_published_passwords(
+        demo, database_url, monkeypatch, tmp_path, capsys):
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    err = _refusal(monkeypatch, tmp_path, capsys, SECRET_KEY=SAFE_KEY, DATABASE_URL=database_url)
+    assert "demo accounts that still open with the passwords published" in err
+    assert "sam, teacher, dsl, admin" in err
+    # `flask` commands still start, so the accounts can be mended (and `flask doctor` names them).
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    _production_app(monkeypatch, tmp_path, SECRET_KEY=SAFE_KEY, DATABASE_URL=database_url)
+
+
+def test_production_starts_once_the_demo_passwords_are_changed(demo, database_url, monkeypatch, tmp_path):
+    from sqlalchemy import update
+
+    from course.domain.passwords import hash_password
+    from course.extensions import db
+    from course.models import User
+
+    with demo.app_context():
+        db.session.execute(update(User).values(password_hash=hash_password("changed-by-the-school-42")))
+        db.session.commit()
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    _production_app(monkeypatch, tmp_path, SECRET_KEY=SAFE_KEY, DATABASE_URL=database_url)

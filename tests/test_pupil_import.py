@@ -1,5 +1,7 @@
 """The CSV importer: every problem named by row and column, nothing saved from a broken file."""
 
+import base64
+import io
 from pathlib import Path
 
 import pytest
@@ -8,7 +10,7 @@ from sqlalchemy import func, select
 from course.domain.pupil_import import read_pupil_csv
 from course.extensions import db
 from course.models import AuditEvent, Role, User
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, post_form
 from tests.factories import class_id
 
 # A copy of shared/data/mis-export-sample.csv (a made-up MIS export), kept here so a clean clone has it.
@@ -123,3 +125,32 @@ def test_reader_accepts_simple_headers_initials_and_semicolons():
     assert preview.ok and preview.rows[0].display_name == "Mo K" and preview.rows[0].username == "mo.k"
 
 
+
+
+def test_the_school_account_column_is_read_checked_and_saved(demo, auth, client):
+    """The MIS email (school Google or Microsoft account) is imported, so a first sign-in finds the pupil."""
+    preview = read_pupil_csv(b"First name,Last name,Year,Class,Email\n"
+                             b"Ada,Lovelace,8,8A,Ada.L@School.example\n"
+                             b"Bea,Lovelace,8,8A,not-an-email\n"
+                             b"Cat,Lovelace,8,8A,ada.l@school.example\n")
+    assert preview.rows[0].sso_name == "ada.l@school.example"
+    messages = [str(p) for p in preview.problems]
+    assert any(m.startswith("Row 3") and "not an email address" in m for m in messages)
+    assert any(m.startswith("Row 4") and "already on row 2" in m for m in messages)
+
+    auth.login_as("teacher")
+    good = b"First name,Last name,Year,Class,School account\nAda,Lovelace,8,8A,ada.l@school.example\n"
+    page = post_form(client, "/teach/import", data={"file": (io.BytesIO(good), "p.csv"), "target": 0},
+                     content_type="multipart/form-data")
+    assert page.status_code == 200 and "ada.l@school.example" in page.get_data(as_text=True)
+    saved = client.post("/teach/import/confirm", data={"csrf_token": csrf_from(client, "/teach/import"),
+                                                        "csv_data": base64.b64encode(good).decode(), "target": 0})
+    assert saved.status_code == 302
+    with demo.app_context():
+        ada = db.session.scalars(select(User).where(User.display_name == "Ada Lovelace")).one()
+        assert ada.sso_name == "ada.l@school.example"
+    # The same account for another pupil in a second file is refused, naming the row; nothing saved.
+    clash = b"First name,Last name,Year,Class,Email\nZed,Other,8,8A,ada.l@school.example\n"
+    page = post_form(client, "/teach/import", data={"file": (io.BytesIO(clash), "c.csv"), "target": 0},
+                     content_type="multipart/form-data")
+    assert page.status_code == 422 and "already belongs to someone else" in page.get_data(as_text=True)

@@ -68,6 +68,9 @@ def test_pupil_completes_a_module_end_to_end(demo, client, auth):
     result = client.post("/lessons/people-online/quiz", data=data, follow_redirects=True)
     html = result.get_data(as_text=True)
     assert "You got 0 out of" in html and "Not quite" in html and "try again" in html
+    # people-online is for ages 8-11: "You have finished" and what to look at again, never "failed".
+    assert "You have finished the quiz" in html and "Worth another look" in html
+    assert not re.search(r"fail|not passed|you need \d+% to pass", html, re.I)
     for question in module.quiz.questions:
         wrong = next(o for o in question.options if not o.correct)
         plain = html.replace("’", "'").replace("&#39;", "'").replace("“", '"').replace("”", '"').replace("&quot;", '"')
@@ -78,7 +81,8 @@ def test_pupil_completes_a_module_end_to_end(demo, client, auth):
     data = {"csrf_token": csrf_from(client, "/lessons/people-online/quiz"), "form_token": _form_token(quiz),
             **_answers(module, right=True)}
     html = client.post("/lessons/people-online/quiz", data=data, follow_redirects=True).get_data(as_text=True)
-    assert "you passed" in html and "This lesson is complete" in html
+    assert "You have finished the quiz. Well done!" in html and "This lesson is complete" in html
+    assert "Worth another look" not in html
 
     # Progress survives logging out and back in.
     auth.logout()
@@ -164,3 +168,69 @@ def test_every_module_of_the_course_can_be_assigned_and_completed(demo, client, 
                                                          Progress.status == "completed")).all()
     assert len(done) == len(modules) == 14
     assert client.get("/lessons/").get_data(as_text=True).count("Completed") == 14
+
+
+def _submit(client, slug: str, answers: dict) -> str:
+    quiz = client.get(f"/lessons/{slug}/quiz").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(client, f"/lessons/{slug}/quiz"), "form_token": _form_token(quiz), **answers}
+    return client.post(f"/lessons/{slug}/quiz", data=data, follow_redirects=True).get_data(as_text=True)
+
+
+def test_part_marks_on_choose_all_that_apply_are_shown_to_the_pupil(demo, client, auth):
+    auth.login("sam", "sunny-otter-42")
+    with demo.app_context():
+        module = library().get("people-online")
+    answers = {f"q-{q.id}": sorted(q.correct_ids) for q in module.quiz.questions}
+    multiple = next(q for q in module.quiz.questions if q.type == "multiple")
+    right = sorted(multiple.correct_ids)
+    wrong = next(o.id for o in multiple.options if not o.correct)
+    # One right choice left out and one wrong one ticked: part of the question, not none of it.
+    answers[f"q-{multiple.id}"] = right[:-1] + [wrong]
+    html = _submit(client, "people-online", answers)
+    questions = len(module.quiz.questions)
+    credit = (len(right) - 2) / len(right)
+    assert f"You got {questions - 1} out of {questions} questions right, and part of 1 more." in html
+    assert f"Your score is {int(100 * (questions - 1 + credit) / questions)}%." in html
+    assert "Partly right" in html
+    assert f"You chose {len(right) - 1} of {len(right)} right choices, and 1 choice that was not right." in html
+
+
+def test_an_older_pupil_below_the_pass_mark_is_told_the_pass_mark(demo, client, auth):
+    auth.login("sam", "sunny-otter-42")
+    with demo.app_context():
+        module = library().get("where-to-go-for-help")
+    assert module.age_band != "8-11"
+    html = _submit(client, "where-to-go-for-help", _answers(module, right=False))
+    assert f"You need {module.quiz.pass_mark}% to pass" in html and "You have finished" not in html
+
+
+def test_feedback_on_safety_critical_questions_is_never_held_back(demo, client, auth):
+    """Answers held back until the due date: the pupil who chose to pay is still told at once why not."""
+    from datetime import date, timedelta
+
+    from .conftest import post_form
+    from .factories import class_id
+
+    target = class_id(demo, "8A PSHE")
+    auth.login("teacher", "harbour-teacher-demo")
+    post_form(client, f"/teach/classes/{target}", f"/teach/classes/{target}/assign", {
+        "modules": ["online-blackmail"], "due_date": (date.today() + timedelta(days=3)).isoformat(),
+        "answers_shown": "after_due_date"})
+    auth.logout()
+    auth.login("sam", "sunny-otter-42")
+    with demo.app_context():
+        module = library().get("online-blackmail")
+    quiz = module.quiz
+    urgent = [q for q in quiz.questions if q.safety_critical]
+    calm = [q for q in quiz.questions if not q.safety_critical]
+    assert urgent and calm
+    answers = _answers(module, right=True)
+    answers["q-kofi-threat"] = ["pay"]
+    html = _submit(client, "online-blackmail", answers)
+    plain = html.replace("&#39;", "'")
+    assert "after the due date" in html and "Answers that matter for your safety" in html
+    assert quiz.question("kofi-threat").option("pay").feedback in plain
+    for question in urgent:
+        assert question.option(sorted(question.correct_ids)[0]).feedback[:40] in plain
+    for question in calm:  # the rest waits for the due date
+        assert question.option(sorted(question.correct_ids)[0]).feedback[:40] not in plain

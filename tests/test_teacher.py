@@ -287,7 +287,7 @@ def test_feedback_on_a_safety_critical_question_is_never_held_back(teacher, clie
     result = client.post("/lessons/account-control/quiz", follow_redirects=True, data={
         "csrf_token": csrf_from(client, "/lessons/account-control/quiz"), "form_token": token,
         **answers}).get_data(as_text=True)
-    assert "after the due date" in result and "Important to know now" in result
+    assert "after the due date" in result and "Answers that matter for your safety" in result
     assert html_text(wrong.feedback)[:40] in result
     assert html_text(held_back.feedback)[:40] not in result  # an ordinary question still waits for the date
 

@@ -16,4 +16,4 @@ year_bp = Blueprint("school_year", __name__, url_prefix="/admin/year")
 guard_blueprint(year_bp, Role.ADMIN)
 
 # Every view file of the admin pages, imported in this one place so their routes are registered.
-from . import pupils, school_year, staff  # noqa: E402,F401
+from . import pupils, school_year, sign_in, staff  # noqa: E402,F401

@@ -10,6 +10,7 @@ from ..domain import audit, pupil_data
 from ..domain.scope import pupils_for, visible_pupil
 from ..extensions import db
 from ..models import User
+from ..web.db import writes
 from . import bp
 from .forms import ErasePupilForm
 
@@ -40,6 +41,7 @@ def _audit_export(pupil: User, kind: str) -> None:
 
 
 @bp.get("/pupils/<int:pupil_id>/data.json")
+@writes
 def export_json(pupil_id: int):
     found = _pupil_or_404(pupil_id)
     data = pupil_data.export(db.session, found)
@@ -50,6 +52,7 @@ def export_json(pupil_id: int):
 
 
 @bp.get("/pupils/<int:pupil_id>/data")
+@writes
 def export_html(pupil_id: int):
     found = _pupil_or_404(pupil_id)
     data = pupil_data.export(db.session, found)

@@ -4,12 +4,13 @@ from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import distinct, select
 from wtforms import DateField, Form, IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 
 from ..domain.audit import ACTIONS, action_label
 from ..domain.audit_search import PAGE_SIZE, AuditFilters, audit_query
 from ..extensions import db
 from ..models import AuditEvent
+from ..web.bounds import id_range, sensible_date
 from . import bp
 
 
@@ -19,9 +20,9 @@ class AuditSearchForm(Form):
     action = SelectField("What", validators=[Optional()])
     who = StringField("Who (part of a name)", validators=[Optional(), Length(max=80)])
     target_type = SelectField("Record type", validators=[Optional()])
-    target_id = IntegerField("Record number", validators=[Optional(), NumberRange(1, message="Use a record number from 1.")])
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    target_id = IntegerField("Record number", validators=[Optional(), id_range()])
+    date_from = DateField("From", validators=[Optional(), sensible_date])
+    date_to = DateField("To", validators=[Optional(), sensible_date])
 
 
 @bp.get("/")

@@ -6,13 +6,14 @@ from sqlalchemy import select
 
 from ..domain import audit
 from ..domain.demo import DEMO_LOGINS
-from ..domain.passwords import hash_password, staff_password_problem, verify_password
+from ..domain.passwords import chosen_password_problem, hash_password, verify_password
 from ..extensions import db
 from ..models import School, User, utcnow
-from ..web import login_throttle
+from ..web import login_throttle, security
 from ..web.safe_redirect import safe_next
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
+from .sso import providers_for_login_page
 
 GENERIC_FAILURE = "That username and password do not match. Check them and try again, or ask your teacher."
 TOO_MANY_TRIES = ("There have been too many tries to log in with that username. For safety, logging in is paused "
@@ -34,35 +35,41 @@ def login():
         school_id = form.school.data if form.school.data in {s.id for s in schools} else None
         username = form.username.data.strip().lower()
         keys = login_throttle.keys_for(school_id, username, request.remote_addr)
-        if login_throttle.is_blocked(keys):
-            # The same answer whether or not the username exists: it tells a guesser nothing.
-            flash(TOO_MANY_TRIES.format(minutes=current_app.config["LOGIN_WINDOW_MINUTES"]), "error")
-            return render_template("auth/login.html", form=form, show_school=len(schools) > 1,
-                                   demo_logins=current_app.config["HARBOUR_DEMO"], demo_accounts=DEMO_LOGINS), 429
+        # The try is counted before the password is checked: parallel guesses each take their own number.
+        reservation = login_throttle.reserve(keys)
         user = db.session.scalars(select(User).where(User.school_id == school_id,
                                                      User.username == username)).first()
-        password_hash = user.password_hash if user is not None else None
+        # Exactly one argon2 verification on every path (known, unknown or paused username): a paused or
+        # unknown one is checked against the dummy hash, so the time taken tells a guesser nothing.
+        password_hash = user.password_hash if user is not None and not reservation.blocked else None
         # End the read before the slow password check: on SQLite a form's transaction holds the write
         # lock, and 50 logins at once each holding it through argon2 queued past the busy timeout (503).
         db.session.commit()
-        if password_hash is not None and verify_password(password_hash, form.password.data) and user.is_active:
+        password_ok = verify_password(password_hash, form.password.data)
+        if reservation.blocked:
+            # The same answer whether or not the username exists: it tells a guesser nothing.
+            flash(TOO_MANY_TRIES.format(minutes=current_app.config["LOGIN_WINDOW_MINUTES"]), "error")
+            return render_template("auth/login.html", form=form, show_school=len(schools) > 1,
+                                   demo_logins=current_app.config["HARBOUR_DEMO"], demo_accounts=DEMO_LOGINS,
+                                   sso=providers_for_login_page(schools)), 429
+        if password_ok and user.is_active:
             user.last_login_at = utcnow()
             db.session.commit()
-            login_throttle.record_success(keys)
+            login_throttle.record_success(reservation)
             # A new session: nothing set before logging in (by anyone who planted a cookie) is carried over.
             session.clear()
             login_user(user)
+            security.mark_seen()
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         audit.record(db.session, None, "login_failed", school_id=school_id,
                      target_type="user", target_id=user.id if user else None)
-        db.session.commit()
-        login_throttle.record_failure(keys)
+        db.session.commit()  # the failure keeps its reserved try, for the username and the address
         flash(GENERIC_FAILURE, "error")
     demo_logins = current_app.config["HARBOUR_DEMO"]
     return render_template("auth/login.html", form=form, show_school=len(schools) > 1, demo_logins=demo_logins,
-                           demo_accounts=DEMO_LOGINS)
+                           demo_accounts=DEMO_LOGINS, sso=providers_for_login_page(schools))
 
 
 @bp.post("/logout")
@@ -76,23 +83,48 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.get("/exit")
+def quick_exit():
+    """Quick exit: end the session, then leave for the quick-exit address. A plain link (a GET), so it
+    works without JavaScript; harbour.js opens it with location.replace so Back does not return here.
+    Logging out by GET lets another site log a pupil out, which harms no one; staying logged in after
+    leaving in a hurry could."""
+    if current_user.is_authenticated:
+        # A new token: this cookie (and any copy of it) no longer opens anything.
+        current_user.rotate_session_token()
+        db.session.commit()
+        logout_user()
+    session.clear()
+    return redirect(current_app.config["QUICK_EXIT_URL"], code=303)
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        staff_problem = staff_password_problem(form.new_password.data) if current_user.is_staff else None
-        if not verify_password(current_user.password_hash, form.current_password.data):
+        new_password = form.new_password.data
+        # The current password is guessed at like a login, so it is throttled like one, in the same store.
+        reservation = login_throttle.reserve(login_throttle.keys_for(current_user.school_id, current_user.username,
+                                                                     request.remote_addr))
+        if reservation.blocked:
+            form.current_password.errors.append(TOO_MANY_TRIES.format(
+                minutes=current_app.config["LOGIN_WINDOW_MINUTES"]))
+        elif not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
-        elif staff_problem:
-            form.new_password.errors.append(staff_problem)
         else:
-            current_user.password_hash = hash_password(form.new_password.data)
-            current_user.must_change_password = False
-            current_user.rotate_session_token()
-            db.session.commit()
-            session.clear()
-            login_user(current_user)
-            flash("Your password has been changed.", "success")
-            return redirect(url_for("home.index"))
+            login_throttle.record_success(reservation)
+            problem = chosen_password_problem(current_user.is_staff, form.current_password.data, new_password)
+            if problem:
+                form.new_password.errors.append(problem)
+            else:
+                current_user.password_hash = hash_password(new_password)
+                current_user.must_change_password = False
+                current_user.rotate_session_token()
+                db.session.commit()
+                session.clear()
+                login_user(current_user)
+                security.mark_seen()
+                flash("Your password has been changed.", "success")
+                return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)

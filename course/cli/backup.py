@@ -52,6 +52,11 @@ def restore_command(source: Path, yes: bool):
     if result.saved_previous:
         click.echo(f"Saved the data as it was to {result.saved_previous}.")
     click.echo(f"Restored {source} into {result.restored.describe()}.")
+    if result.erased_back:
+        numbers = ", ".join(str(i) for i in result.erased_back)
+        click.echo(f"Warning: the backup holds {len(result.erased_back)} pupil(s) erased since it was taken "
+                   f"(pupil number {numbers}). Erase them again now: Staff → pupils' data. The erasure is in the "
+                   "audit log of the data saved beside it.")
     if result.restored.revision != _head():
         click.echo("The backup is from an older version of Harbour: run `flask db upgrade` now.")
 

@@ -118,6 +118,22 @@ def check_smtp(host: str | None, port: int) -> list[Finding]:
     return [Finding("OK", "email", f"the mail server {host}:{port} answers")]
 
 
+def check_demo_passwords(config) -> list[Finding]:
+    from ..domain.demo import accounts_with_published_passwords
+
+    found = accounts_with_published_passwords(db.session)
+    db.session.rollback()
+    if not found:
+        return [Finding("OK", "demo accounts", "no account opens with a password published in the README")]
+    names = ", ".join(found)
+    if config.get("HARBOUR_DEMO") and not config.get("HARBOUR_PRODUCTION"):
+        return [Finding("WARNING", "demo accounts", f"{names} open with the README's passwords: "
+                                                    "fine for a demo, never on a server pupils use")]
+    return [Finding("PROBLEM", "demo accounts", f"{names} open with the passwords published in the README: "
+                                                "delete those accounts or give them new passwords "
+                                                "(production refuses to start until then)")]
+
+
 def run_checks(app, today: date) -> list[Finding]:
     config = app.config
     findings = check_configuration(config)
@@ -125,6 +141,8 @@ def run_checks(app, today: date) -> list[Finding]:
     findings += database
     if database[0].level == "OK":
         findings += check_migrations()
+        if findings[-1].level == "OK":
+            findings += check_demo_passwords(config)
     findings += check_content(Path(config["CONTENT_ROOT"]))
     if database[0].level == "OK" and findings[-1].level == "OK":
         try:

@@ -9,7 +9,7 @@ from .help_directory import Region, parse_region
 from .idioms import eal_idioms, idiom_problems
 from .modules import ModuleContent, parse_module
 from .problems import ContentProblem
-from .quizzes import Quiz, parse_quiz
+from .quizzes import Quiz, ecw_statements, parse_quiz
 
 BLAMING_PHRASES_FILE = Path(__file__).with_name("blaming_phrases.txt")
 
@@ -79,6 +79,28 @@ def _blame_problems(name: str, text: str, phrases: list[str]) -> list[ContentPro
     return problems
 
 
+def _framework_bands(framework: dict) -> set[str]:
+    """The UKCIS age bands a module is mapped to (`framework.ukcis_age_bands`)."""
+    bands = framework.get("ukcis_age_bands")
+    if isinstance(bands, list):
+        return {str(band) for band in bands}
+    return set()
+
+
+def _statement_band_problems(module: ModuleContent, name: str) -> list[ContentProblem]:
+    """A knowledge check names a statement for an age band the module is mapped to."""
+    bands = _framework_bands(module.framework if isinstance(module.framework, dict) else {})
+    statements = ecw_statements()
+    problems = []
+    for check in module.quiz.checks:
+        statement = statements.get(check.statement)
+        if bands and statement is not None and statement.age_band not in bands:
+            problems.append(ContentProblem(name, check.line, (
+                f"check '{check.id}': statement '{check.statement}' is for ages {statement.age_band}, but "
+                f"module '{module.slug}' is mapped to {', '.join(sorted(bands))}")))
+    return problems
+
+
 def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
     root = Path(root)
     library = ContentLibrary()
@@ -125,6 +147,12 @@ def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
         if module.quiz is None and not (root / "quizzes" / f"{slug}.toml").exists():
             problems.append(ContentProblem(_name(module.path, root), 1,
                                            f"module '{slug}' has no quiz: add quizzes/{slug}.toml"))
+        elif module.quiz is not None:
+            problems += _statement_band_problems(module, _name(module.quiz.path, root))
+    # Imported here, not at the top, so `python -m course.content.quiz_quality` runs its module only once.
+    from .quiz_quality import quality_problems
+
+    problems += quality_problems(quizzes, lambda quiz: _name(quiz.path, root))
 
     for path in sorted((root / "help_directory").glob("*.toml")):
         text = _read(path, root, problems)

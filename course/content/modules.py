@@ -7,11 +7,17 @@ from pathlib import Path
 
 import yaml
 
-from . import markdown
+from . import markdown, safety_checks
 from .tokens import token_problems
 
 AGE_BANDS = ("8-11", "11-14", "14-17", "11-17")
 UKCIS_AGE_BANDS = ("4-7", "7-11", "11-14", "14-18")
+# UKCIS Education for a Connected World (2020): its eight strands.
+UKCIS_STRANDS = ("Self-image and identity", "Online relationships", "Online reputation", "Online bullying",
+                 "Managing online information", "Health, well-being and lifestyle", "Privacy and security",
+                 "Copyright and ownership")
+KCSIE_4CS = ("content", "contact", "conduct", "commerce")  # Keeping Children Safe in Education's 4 Cs of online risk
+FRAMEWORK_LISTS = ("ukcis_strands", "ukcis_age_bands", "rshe", "kcsie_4cs")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUIRED_FIELDS = ("slug", "title", "summary", "age_band", "minutes", "objectives", "order")
 
@@ -97,13 +103,30 @@ def _check_fields(data: dict, text: str, stem: str) -> list[tuple[int, str]]:
         problems.append((_field_line(text, "objectives"), "objectives must be a list of sentences"))
     if not isinstance(data.get("teach_in_class_first", False), bool):
         problems.append((_field_line(text, "teach_in_class_first"), "teach_in_class_first must be true or false"))
-    framework = data.get("framework")
-    if framework is not None:
-        if not isinstance(framework, dict) or not framework.get("ukcis_strand"):
-            problems.append((_field_line(text, "framework"), "framework needs 'ukcis_strand'"))
-        elif str(framework.get("ukcis_age_band")) not in UKCIS_AGE_BANDS:
-            problems.append((_field_line(text, "framework"),
-                             f"framework.ukcis_age_band must be one of {', '.join(UKCIS_AGE_BANDS)}"))
+    problems += _framework_problems(data.get("framework"), _field_line(text, "framework"))
+    return problems
+
+
+def _framework_problems(framework, line: int) -> list[tuple[int, str]]:
+    """The curriculum mapping: lists of UKCIS strands and age bands, RSHE topics and the KCSIE 4 Cs."""
+    if framework is None:
+        return []
+    if not isinstance(framework, dict):
+        return [(line, "framework must be a set of 'field: [values]' lines")]
+    problems = []
+    for name in FRAMEWORK_LISTS:
+        values = framework.get(name)
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+            problems.append((line, f"framework.{name} must be a list with one or more entries"))
+    unknown = sorted(set(framework) - set(FRAMEWORK_LISTS))
+    if unknown:
+        problems.append((line, f"framework: unknown field {', '.join(unknown)} (known: {', '.join(FRAMEWORK_LISTS)})"))
+    if problems:
+        return problems
+    for name, allowed in (("ukcis_strands", UKCIS_STRANDS), ("ukcis_age_bands", UKCIS_AGE_BANDS), ("kcsie_4cs", KCSIE_4CS)):
+        wrong = [v for v in framework[name] if v not in allowed]
+        if wrong:
+            problems.append((line, f"framework.{name}: {', '.join(wrong)} is not one of {', '.join(allowed)}"))
     return problems
 
 
@@ -141,6 +164,7 @@ def parse_module(path: Path, text: str) -> tuple[ModuleContent | None, list[tupl
         spans, block_problems = markdown.scan_blocks(lines, first)
         problems += block_problems
         problems += [(first + offset, message) for offset, message in token_problems("\n".join(lines))]
+        problems += safety_checks.page_problems(lines, first)
         if not title:
             problems.append((first - 1, "a page heading is empty"))
         pupil_lines = markdown.strip_blocks(lines, spans, markdown.STAFF_ONLY_BLOCKS, first)

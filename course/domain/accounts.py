@@ -16,6 +16,10 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 USERNAME_RULE = "Use 2 to 40 lower-case letters, digits, dots, hyphens or underscores."
 
 SCHOOL_NAME_LIMIT = 200  # the column's size
+# A pupil's display name is "first last" in a 120-character column: 60 + a space + 59 fit.
+FIRST_NAME_LIMIT, LAST_NAME_LIMIT = 60, 59
+CLASS_NAME_LIMIT = 80  # the column's size
+ADMISSION_NUMBER_LIMIT = 40  # the column's size (User.mis_id)
 SAFEGUARDING_CONTACT_LIMIT = 500  # a name, a role and where to find them, with room to spare
 
 

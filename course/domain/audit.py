@@ -24,6 +24,13 @@ ACTIONS = {
     "sensitive_module_set_independent": "Set a teach-in-class-first module as independent work",
     "school_settings_changed": "Changed school settings",
     "help_service_edited": "Edited a help directory entry",
+    "sso_settings_changed": "Changed Google or Microsoft sign-in",
+    "sso_account_set": "Set a person's school account",
+    "sso_linked": "Linked a school account",
+    "sso_unlinked": "Unlinked a school account",
+    "sso_match_failed": "School account matched no one",
+    "sso_refused": "Refused a school-account sign-in",
+    "login_card_reissued": "Reissued a QR login card",
 }
 
 

@@ -5,6 +5,7 @@ writes that other processes make meanwhile (WAL mode lets them go on) are either
 or wholly not. PostgreSQL is backed up with pg_dump / pg_restore instead (see the README).
 """
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,6 +93,8 @@ def backup(database: Path, target: Path) -> DatabaseSummary:
     summarise(database)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Readable by the owner only, from the first byte: a backup holds every child's records.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     source = sqlite3.connect(database, timeout=10)
     try:
         _copy(source, partial)
@@ -114,6 +117,28 @@ def known_revisions(migrations_dir: Path) -> set[str]:
 class RestoreResult:
     restored: DatabaseSummary
     saved_previous: Path | None
+    # Pupils erased (by an admin, on request) after the backup was taken, whom it brings back.
+    erased_back: tuple[int, ...] = ()
+
+
+def _erased_pupil_ids(database: Path) -> set[int]:
+    if not database.exists():
+        return set()
+    connection = _readonly(database)
+    try:
+        return {row[0] for row in connection.execute(
+            "SELECT target_id FROM audit_event WHERE action = 'pupil_erased' AND target_type = 'user'")}
+    finally:
+        connection.close()
+
+
+def _existing_users(database: Path, ids: set[int]) -> tuple[int, ...]:
+    connection = _readonly(database)
+    try:
+        return tuple(sorted(i for i in ids if connection.execute(
+            "SELECT 1 FROM user_account WHERE id = ?", (i,)).fetchone()))
+    finally:
+        connection.close()
 
 
 def restore(backup_file: Path, database: Path, migrations_dir: Path, now: datetime) -> RestoreResult:
@@ -128,6 +153,7 @@ def restore(backup_file: Path, database: Path, migrations_dir: Path, now: dateti
                           "does not know. Nothing was restored.")
     if database.resolve() == backup_file.resolve():
         raise BackupError("That is the live database itself. Nothing was restored.")
+    erased = _erased_pupil_ids(database)
     saved = None
     if database.exists():
         saved = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")
@@ -142,4 +168,5 @@ def restore(backup_file: Path, database: Path, migrations_dir: Path, now: dateti
             live.close()
     finally:
         source.close()
-    return RestoreResult(restored=summarise(database), saved_previous=saved)
+    return RestoreResult(restored=summarise(database), saved_previous=saved,
+                         erased_back=_existing_users(database, erased))

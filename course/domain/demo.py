@@ -3,6 +3,7 @@
 import random
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..content import ContentLibrary
@@ -19,7 +20,7 @@ from ..models import (
     utcnow,
 )
 from .directory import seed_help_services
-from .passwords import hash_password
+from .passwords import hash_password, verify_password
 from .progress import is_completed
 from .scoring import mark_quiz
 
@@ -123,3 +124,16 @@ def _demo_progress(session, rng, pupil, module, module_id, content_hash) -> None
     if is_completed(progress.pages_seen, module.page_count, progress.quiz_passed):
         progress.status = Status.COMPLETED
         progress.completed_at = utcnow() - timedelta(days=rng.randrange(0, 20))
+
+
+def accounts_with_published_passwords(session: Session) -> list[str]:
+    """Usernames of demo accounts (in any school) that still open with the password the README publishes.
+    One argon2 check per such account, so this runs at start-up in production and in `flask doctor` only."""
+    found = []
+    for _role, username, password, _name in DEMO_LOGINS:
+        for password_hash in session.scalars(select(User.password_hash).where(User.username == username)):
+            if verify_password(password_hash, password):
+                found.append(username)
+                break
+    return found
+

@@ -30,7 +30,8 @@ def new_request_notice(school: School, queue_url: str, sender: str, recipients: 
     message["To"] = ", ".join(recipients)
     message.set_content(
         f"A pupil at {school.name} has asked to talk to someone at school.\n\n"
-        f"Log in to Harbour to see the request: {queue_url}\n\n"
+        # The link on a line of its own, so no mail program wraps it.
+        f"Log in to Harbour to see the request:\n{queue_url}\n\n"
         "This email does not say who asked or what they wrote, on purpose. Please do not forward it.\n")
     return message
 

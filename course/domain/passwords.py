@@ -69,3 +69,19 @@ def staff_password_problem(password: str) -> str | None:
         return ("That password is on a list of passwords people often choose, so it is easy to guess. "
                 "Choose another: a few unrelated words make a strong password.")
     return None
+
+
+def pupil_password_problem(password: str) -> str | None:
+    """Pupils keep their shorter minimum (the form's), but not a password on the common list."""
+    if is_common(password):
+        return ("That password is on a list of passwords people often choose, so it is easy to guess. "
+                "Please choose another: three short words you can remember work well.")
+    return None
+
+
+def chosen_password_problem(is_staff: bool, current_password: str, new_password: str) -> str | None:
+    """Why a password someone chose for themselves will not do; None when it is fine."""
+    if new_password == current_password:
+        # Above all after a reset: the temporary password was handed out on paper, so it must not stay.
+        return "That is the password you have now. Please choose a new one."
+    return staff_password_problem(new_password) if is_staff else pupil_password_problem(new_password)

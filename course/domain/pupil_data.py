@@ -63,6 +63,10 @@ def export(session: Session, pupil: User) -> dict[str, Any]:
             "year_group": pupil.year_group, "mis_id": pupil.mis_id, "account_active": pupil.is_active_account,
             "must_change_password": pupil.must_change_password, "left_at": _when(pupil.left_at),
             "created_at": _when(pupil.created_at), "last_login_at": _when(pupil.last_login_at),
+            # Sign-in without a password: the school account, the provider account linked to it, and when
+            # the current QR card was issued (never the card's code, like never the password hash).
+            "school_account": pupil.sso_name, "school_account_link": pupil.sso_subject,
+            "school_account_linked_at": _when(pupil.sso_linked_at), "login_card_issued_at": _when(pupil.card_issued_at),
         },
         "classes": [{"name": c.name, "archived": c.archived_at is not None} for c in classes],
         "progress": [{

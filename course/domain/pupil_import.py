@@ -10,7 +10,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .accounts import USERNAME, USERNAME_RULE
+from .accounts import (
+    ADMISSION_NUMBER_LIMIT,
+    CLASS_NAME_LIMIT,
+    FIRST_NAME_LIMIT,
+    LAST_NAME_LIMIT,
+    USERNAME,
+    USERNAME_RULE,
+)
 
 MAX_ROWS = 5000
 
@@ -23,10 +30,15 @@ HEADERS = {
     "class_name": {"class", "classname", "reggroup", "registrationgroup", "form", "formgroup", "tutorgroup", "group"},
     "username": {"username", "login", "userid"},
     "mis_id": {"admissionno", "admissionnumber", "misid", "upn", "pupilid", "studentid", "id"},
+    # The school Google or Microsoft account a pupil signs in with. ("UPN" above is the DfE's Unique
+    # Pupil Number; Microsoft's user principal name is spelt out.)
+    "sso_name": {"email", "emailaddress", "schoolemail", "pupilemail", "studentemail", "googleaccount",
+                 "microsoftaccount", "schoolaccount", "userprincipalname", "signinemail"},
 }
 REQUIRED = ("first_name", "last_name", "year_group")
 LABELS = {"first_name": "first name", "last_name": "last name", "year_group": "year group",
-          "class_name": "class", "username": "username", "mis_id": "admission number"}
+          "class_name": "class", "username": "username", "mis_id": "admission number",
+          "sso_name": "school account (email)"}
 YEAR = re.compile(r"^(?:year|yr|y)?\s*(\d{1,2})$", re.IGNORECASE)
 MIN_YEAR, MAX_YEAR = 3, 13  # Harbour's lessons are for ages 8 to 17
 
@@ -55,6 +67,7 @@ class ImportRow:
     class_name: str
     username: str
     mis_id: str
+    sso_name: str = ""  # lower case; empty when the file has no such column
 
     @property
     def display_name(self) -> str:
@@ -96,6 +109,12 @@ def decode(data: bytes) -> tuple[str | None, ImportProblem | None]:
         return None, ImportProblem(None, None, "The file is empty. Choose the CSV file exported from your MIS.")
     if b"\x00" in data[:4096]:
         return None, ImportProblem(None, None, "This is not a CSV file. Export the pupil list from your MIS as CSV and try again.")
+    if b"\x00" in data:
+        # Past the first 4 KB a NUL is one bad cell, not a binary file: say where. (PostgreSQL cannot
+        # store it, SQLite would; refused on both.)
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, ImportProblem(line, None, "This line holds a character that cannot be stored (a NUL "
+                                               "character). Remove it, or export the list from your MIS again.")
     try:
         return data.decode("utf-8-sig"), None  # a byte-order mark (BOM) is fine and removed
     except UnicodeDecodeError as error:
@@ -154,16 +173,20 @@ def _cell(cells: list[str], positions: dict, column: str) -> str:
     return unicodedata.normalize("NFC", " ".join(value.split()))
 
 
+def _has_control(value: str) -> bool:
+    return any(unicodedata.category(ch).startswith("C") for ch in value)
+
+
 def _read_row(number: int, cells: list[str], positions: dict, preview: ImportPreview, seen: dict) -> ImportRow:
     header = preview.headers
     row = ImportRow(number, _cell(cells, positions, "first_name"), _cell(cells, positions, "last_name"),
                     None, _cell(cells, positions, "class_name"), _cell(cells, positions, "username").lower(),
-                    _cell(cells, positions, "mis_id"))
-    for column in ("first_name", "last_name"):
+                    _cell(cells, positions, "mis_id"), _cell(cells, positions, "sso_name").lower())
+    for column, limit in (("first_name", FIRST_NAME_LIMIT), ("last_name", LAST_NAME_LIMIT)):
         value = getattr(row, column)
         if not value:
             preview.problems.append(ImportProblem(number, header[column], f"The {LABELS[column]} is missing."))
-        elif len(value) > 60 or any(unicodedata.category(ch).startswith("C") for ch in value):
+        elif len(value) > limit or _has_control(value):
             preview.problems.append(ImportProblem(number, header[column], f"The {LABELS[column]} is not a name."))
     raw_year = _cell(cells, positions, "year_group")
     row.year_group = parse_year(raw_year)
@@ -171,11 +194,31 @@ def _read_row(number: int, cells: list[str], positions: dict, preview: ImportPre
         shown = f"“{raw_year}”" if raw_year else "an empty year group"
         preview.problems.append(ImportProblem(number, header["year_group"], (
             f"Unknown year group {shown}: use a school year from {MIN_YEAR} to {MAX_YEAR}, like “Year 8” or “8”.")))
-    if len(row.class_name) > 80:
+    if len(row.class_name) > CLASS_NAME_LIMIT:
         preview.problems.append(ImportProblem(number, header.get("class_name"), "The class name is too long."))
+    elif _has_control(row.class_name):
+        preview.problems.append(ImportProblem(number, header.get("class_name"), "The class name holds a "
+                                              "character that cannot be stored."))
+    if len(row.mis_id) > ADMISSION_NUMBER_LIMIT:
+        preview.problems.append(ImportProblem(number, header.get("mis_id"), (
+            f"The admission number is longer than {ADMISSION_NUMBER_LIMIT} characters.")))
+    elif _has_control(row.mis_id):
+        preview.problems.append(ImportProblem(number, header.get("mis_id"), "The admission number holds a "
+                                              "character that cannot be stored."))
     if row.username and not USERNAME.match(row.username):
         preview.problems.append(ImportProblem(number, header.get("username"), (
             f"This username cannot be used. {USERNAME_RULE}")))
+    if row.sso_name:
+        if len(row.sso_name) > 254 or " " in row.sso_name or row.sso_name.count("@") != 1:
+            preview.problems.append(ImportProblem(number, header.get("sso_name"), (
+                "This is not an email address. Use the pupil's school Google or Microsoft account, such as "
+                "a.pupil@school.example.org, or leave it empty.")))
+        elif ("sso", row.sso_name) in seen:
+            preview.problems.append(ImportProblem(number, header.get("sso_name"), (
+                f"The school account {row.sso_name} is already on row {seen[('sso', row.sso_name)]}: "
+                "one account names one pupil.")))
+        else:
+            seen[("sso", row.sso_name)] = number
     if row.first_name and row.last_name:
         identity = row.identity()
         if identity in seen:

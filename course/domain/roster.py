@@ -36,11 +36,17 @@ def plan_import(session: Session, teacher: User, preview: ImportPreview, target:
     by_mis = {p.mis_id: p for p in pupils if p.mis_id}
     by_name = {(p.display_name.casefold(), p.year_group): p for p in pupils}
     taken = set(session.scalars(select(User.username).where(User.school_id == school_id)))
+    accounts = dict(session.execute(select(User.sso_name, User.id).where(User.school_id == school_id,
+                                                                         User.sso_name.is_not(None))).all())
     taught_names = {c.name.casefold(): c for c in taught}
     all_classes = {c.name.casefold() for c in session.scalars(
         select(SchoolClass).where(SchoolClass.school_id == school_id, SchoolClass.archived_at.is_(None)))}
     for row in preview.rows:
         existing = by_mis.get(row.mis_id) if row.mis_id else by_name.get((row.display_name.casefold(), row.year_group))
+        holder = accounts.get(row.sso_name) if row.sso_name else None
+        if holder is not None and (existing is None or existing.id != holder):
+            preview.problems.append(ImportProblem(row.row, preview.headers.get("sso_name"), (
+                f"The school account {row.sso_name} already belongs to someone else in Harbour.")))
         if existing is not None:
             plan.existing[row.row] = existing
         elif row.username and row.username in taken:
@@ -87,10 +93,14 @@ def apply_import(session: Session, teacher: User, plan: ImportPlan, target: Scho
         if pupil is None:
             pupil = User(school_id=teacher.school_id, role=Role.PUPIL, display_name=row.display_name,
                          year_group=row.year_group, mis_id=row.mis_id or None, password_hash=NO_PASSWORD_YET,
+                         sso_name=row.sso_name or None,
                          username=unique_username(row.username or username_base(row.first_name, row.last_name), taken),
                          must_change_password=school.pupils_choose_password)
             session.add(pupil)
             added.append(pupil)
+        elif row.sso_name and pupil.sso_name is None:
+            # A re-import fills in a school account the pupil did not have; one an admin set is kept.
+            pupil.sso_name = row.sso_name
         school_class = target or classes[row.class_name.casefold()]
         if pupil not in school_class.pupils:
             school_class.pupils.append(pupil)

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import HelpRequest, Role
 from ..web.access import roles_required
 from ..web.page_context import current_school, current_services, token_values_for_current_school
+from ..web.site_address import external_url
 from . import bp
 from .forms import AskToTalkForm
 
@@ -50,7 +51,7 @@ def talk():
     db.session.commit()
     # Saved first: a slow or missing mail server can never lose the request.
     notify.notify_new_request(db.session, current_app.config, current_user.school,
-                              url_for("safeguarding.requests", _external=True))
+                              external_url("safeguarding.requests"))
     return redirect(url_for("help.request_sent", request_id=request_.id))
 
 
@@ -58,7 +59,7 @@ def talk():
 @roles_required(Role.PUPIL)
 def my_requests():
     rows = db.session.scalars(own_help_requests(current_user).order_by(HelpRequest.created_at.desc())).all()
-    return render_template("help/my_requests.html", help_requests=rows)
+    return render_template("help/my_requests.html", help_requests=rows, school=current_school())
 
 
 @bp.get("/requests/<int:request_id>")

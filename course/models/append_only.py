@@ -1,7 +1,9 @@
 """Records that are written once and never changed: audit events and a help request's chronology.
 
-The application never updates or deletes them; this guard makes any attempt through the ORM fail loudly.
-(Deleting a user still keeps their rows: the database sets the author's id to NULL and the name stays.)
+The application never updates or deletes them; this guard makes any attempt through the ORM fail loudly,
+and the database's own triggers (migration 0007_20b_append_only) refuse bulk and raw SQL too, and guard
+what the pupil said in their own request. (Deleting a user still keeps their rows: the database sets
+the author's id to NULL, the one change the triggers allow, and the name stays.)
 """
 
 from sqlalchemy import event

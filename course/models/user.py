@@ -37,6 +37,14 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("school_id", "username", name="uq_user_school_username"),
         Index("ix_user_school_role", "school_id", "role"),
+        # One school account (email or UPN) names one person in a school; one provider account
+        # (issuer and subject) is linked to one person at most: never two people joined.
+        UniqueConstraint("school_id", "sso_name", name="uq_user_school_sso_name"),
+        UniqueConstraint("sso_subject", name="uq_user_sso_subject"),
+        UniqueConstraint("card_token_hash", name="uq_user_card_token_hash"),
+        # SQLite would otherwise give an erased pupil's id to the next pupil, and audit rows naming the
+        # first child would point at the second. (PostgreSQL sequences never go back.)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +59,15 @@ class User(UserMixin, db.Model):
     mis_id: Mapped[str | None] = mapped_column(String(40))
     # Staff only, optional: where a safeguarding lead is told that a new request to talk is waiting.
     email: Mapped[str | None] = mapped_column(String(254))
+    # The person's school Google or Microsoft account (email or UPN, lower case), from the MIS export
+    # or set by an admin: a first sign-in with that account is matched to this person.
+    sso_name: Mapped[str | None] = mapped_column(String(254))
+    # The provider account linked at the first matched sign-in: "<provider> <issuer> <sub>".
+    sso_subject: Mapped[str | None] = mapped_column(String(400))
+    sso_linked_at: Mapped[datetime | None]
+    # Pupils only: sha256 of the secret in the QR code on their login card (reissuing replaces it).
+    card_token_hash: Mapped[str | None] = mapped_column(String(64))
+    card_issued_at: Mapped[datetime | None]
     must_change_password: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     # Changing this token logs out every session of the user (logout, password change).

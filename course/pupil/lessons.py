@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..domain import lessons
 from ..domain.scope import own_help_requests
-from ..domain.scoring import InvalidAnswers, mark_quiz
+from ..domain.scoring import InvalidAnswers, choices, mark_quiz, question_credit
 from ..extensions import db
 from ..models import HelpRequest, QuizAttempt, Status
 from ..web.content import library, module_ids
@@ -125,7 +125,9 @@ def result(slug: str, attempt_id: int):
         question = quiz_.question(answer.question_id)
         if question is None:  # the quiz has changed since this attempt
             continue
-        marked.append((question, answer, [question.option(o) for o in answer.option_ids if question.option(o)]))
+        marked.append((question, answer, [question.option(o) for o in answer.option_ids if question.option(o)],
+                       choices(question, answer.option_ids), question_credit(question, answer.option_ids)))
     return render_template("pupil/result.html", assigned=assigned, module=assigned.content, attempt=attempt,
                            marked=marked, fill=inline_text_filler(), show_answers=assigned.answers_visible(date.today()),
-                           quiz=quiz_)
+                           quiz=quiz_, partly_right=sum(1 for *_, credit in marked if 0 < credit < 1),
+                           revisit=[question for question, answer, *_ in marked if not answer.correct])

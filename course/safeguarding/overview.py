@@ -16,11 +16,16 @@ from ..domain.help_requests import queue_counts
 from ..domain.scope import pupils_for
 from ..extensions import db
 from ..models import HelpService, User
+from ..web.bounds import sensible_date
 from ..web.csv_export import csv_response
+from ..web.db import writes
 from . import bp
 
 STATES = {"completed": "completed the module", "not_completed": "not yet completed the module",
           "overdue": "an overdue module", "none": "completed no module yet", "assigned": "the module set"}
+
+
+FILTER_KEYS = ("year_group", "class_id", "module", "date_from", "date_to")
 
 
 class CoverageFilterForm(Form):
@@ -29,8 +34,8 @@ class CoverageFilterForm(Form):
     year_group = SelectField("Year group", validators=[Optional()])
     class_id = SelectField("Class", validators=[Optional()])
     module = SelectField("Module", validators=[Optional()])
-    date_from = DateField("Assignments set from", validators=[Optional()])
-    date_to = DateField("up to", validators=[Optional()])
+    date_from = DateField("Assignments set from", validators=[Optional(), sensible_date])
+    date_to = DateField("up to", validators=[Optional(), sensible_date])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -82,7 +87,9 @@ def _year_label(year: int | None) -> str:
 
 
 def _query_args() -> dict:
-    return {key: value for key, value in request.args.items() if value}
+    # Only the filters travel on into links: any other key would reach url_for (a repeated "state",
+    # or "_external", is a TypeError there).
+    return {key: value for key, value in request.args.items() if value and key in FILTER_KEYS}
 
 
 @bp.get("/")
@@ -129,10 +136,11 @@ def _csv_rows(coverage: SchoolCoverage) -> list[list]:
 
 
 @bp.get("/coverage.csv")
+@writes
 def export_coverage():
     _form, filters, coverage = _coverage()
     if filters is None:
-        abort(404)
+        return overview()  # the filters with their messages, and a 422
     rows = _csv_rows(coverage)
     audit.record(db.session, current_user, "data_exported", target_type="school", target_id=current_user.school_id,
                  detail="coverage (CSV)" + (f": {request.query_string.decode()[:200]}" if request.query_string else ""))
@@ -141,10 +149,11 @@ def export_coverage():
 
 
 @bp.get("/summary")
+@writes
 def summary():
     form, filters, coverage = _coverage()
     if filters is None:
-        abort(404)
+        return overview()  # the filters with their messages, and a 422
     by_year_chart, weekly_chart = _charts(coverage)
     page = render_template("safeguarding/summary.html", coverage=coverage, filters=filters, form=form,
                            by_year_chart=by_year_chart, weekly_chart=weekly_chart, school=current_user.school,

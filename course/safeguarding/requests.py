@@ -7,6 +7,7 @@ from ..domain.help_requests import RequestProblem, add_note, change_status, open
 from ..domain.scope import help_requests_for
 from ..extensions import db
 from ..models import HelpRequest, RequestStatus
+from ..web.db import writes
 from . import bp
 from .forms import NoteForm, StatusForm
 
@@ -38,6 +39,7 @@ def _render_request(help_request: HelpRequest, note_form=None, status_form=None,
 
 
 @bp.get("/requests/<int:request_id>")
+@writes
 def request_page(request_id: int):
     help_request = _request_or_404(request_id)
     open_request(db.session, current_user, help_request)

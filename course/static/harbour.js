@@ -1,5 +1,6 @@
 // Comfort only: every task works without this file.
-// Quick exit: leaves at once and replaces this page in the history, so Back does not return here.
+// Quick exit: the link goes through Harbour (/exit logs out, then leaves for a weather page); here it also
+// replaces this page in the history, so Back does not return to it.
 (function () {
   "use strict";
   function quickExit(url) {

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..domain.accounts import USERNAME, USERNAME_RULE
+from ..domain.accounts import CLASS_NAME_LIMIT, FIRST_NAME_LIMIT, LAST_NAME_LIMIT, USERNAME, USERNAME_RULE
 from ..domain.delivery import IN_CLASS, INDEPENDENT
 from ..models import AnswersShown
 
@@ -51,7 +51,8 @@ class DueDateForm(FlaskForm):
 
 
 class ClassForm(FlaskForm):
-    name = StringField("Class name", validators=[DataRequired("Enter a name for the class."), Length(max=80)])
+    name = StringField("Class name", validators=[DataRequired("Enter a name for the class."),
+                                                 Length(max=CLASS_NAME_LIMIT)])
     year_group = IntegerField("Year group (optional)", validators=[
         Optional(), NumberRange(3, 13, "Use a school year from 3 to 13.")])
 
@@ -61,9 +62,9 @@ class CoTeacherForm(FlaskForm):
 
 
 class PupilForm(FlaskForm):
-    first_name = StringField("First name", validators=[DataRequired("Enter the pupil's first name."), Length(max=60)])
+    first_name = StringField("First name", validators=[DataRequired("Enter the pupil's first name."), Length(max=FIRST_NAME_LIMIT)])
     last_name = StringField("Last name or initial", validators=[
-        DataRequired("Enter the pupil's last name or initial."), Length(max=60)])
+        DataRequired("Enter the pupil's last name or initial."), Length(max=LAST_NAME_LIMIT)])
     year_group = IntegerField("Year group", validators=[
         DataRequired("Enter the year group, for example 8."), NumberRange(3, 13, "Use a school year from 3 to 13.")])
     username = StringField("Username (optional: one is made for you)", validators=[

@@ -13,6 +13,7 @@ from ..domain.scope import classes_for, visible_pupil
 from ..extensions import db
 from ..web.content import library, module_ids
 from ..web.csv_export import csv_response
+from ..web.db import writes
 from ..web.page_context import inline_text_filler
 from . import bp
 from .classes import class_or_404
@@ -45,6 +46,7 @@ def insight(class_id: int, slug: str):
 
 
 @bp.get("/classes/<int:class_id>/export.csv")
+@writes
 def export_grid(class_id: int):
     school_class = class_or_404(class_id)
     grid = class_grid(db.session, school_class, date.today(), sort=request.args.get("sort", "name"))

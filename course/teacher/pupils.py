@@ -3,10 +3,13 @@
 import base64
 import binascii
 
+import segno
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..domain import audit
+from ..domain import login_cards as card_codes
 from ..domain.pupil_import import read_pupil_csv
 from ..domain.roster import (
     NO_PASSWORD_YET,
@@ -83,7 +86,7 @@ def _preview(data: bytes, target_id: int | None, status: int = 200):
     taught = list(db.session.scalars(classes_for(current_user)))
     preview = read_pupil_csv(data)
     plan = plan_import(db.session, current_user, preview, target, taught)
-    confirm = ConfirmImportForm(csv_data=base64.b64encode(data).decode(), target=target_id or 0)
+    confirm = ConfirmImportForm(csv_data=base64.urlsafe_b64encode(data).decode(), target=target_id or 0)
     return render_template("teacher/import_preview.html", plan=plan, preview=preview, target=target,
                            confirm=confirm), (status if preview.ok else 422)
 
@@ -96,7 +99,10 @@ def confirm_import():
         flash("The import form was not complete. Nothing was saved. Please choose the file again.", "error")
         return redirect(url_for("teacher.import_pupils"))
     try:
-        data = base64.b64decode(form.csv_data.data, validate=True)
+        # URL-safe alphabet: no "+" or "/" to be percent-encoded, so the form stays 4/3 of the file.
+        data = base64.b64decode(form.csv_data.data, altchars=b"-_", validate=True)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ValueError("larger than the upload limit")
     except (binascii.Error, ValueError):
         flash("The import form was not complete. Nothing was saved. Please choose the file again.", "error")
         return redirect(url_for("teacher.import_pupils"))
@@ -124,6 +130,24 @@ def confirm_import():
     return redirect(url_for("teacher.classes"))
 
 
+def _qr_codes(tokens: dict[int, str]) -> dict[int, Markup]:
+    """Each card's QR code as inline SVG (no image file, no script): the address that signs that pupil in."""
+    codes = {}
+    for pupil_id, token in tokens.items():
+        address = url_for("auth.card_start", c=token, _external=True)
+        svg = segno.make_qr(address, error="m").svg_inline(scale=3, border=2, svgclass="card-qr", lineclass=None,
+                                                           title="QR code: scan it to log in")
+        # segno writes the SVG from the QR modules alone (our own address, no user text): safe to inline.
+        codes[pupil_id] = Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code: scan it to log in" ', 1))  # noqa: S704
+    return codes
+
+
+def _cards(pupils, passwords: dict[int, str], school_class=None):
+    qr = _qr_codes(card_codes.issue(pupils))
+    return render_template("teacher/login_cards.html", school_class=school_class, pupils=pupils,
+                           passwords=passwords, qr_codes=qr)
+
+
 @bp.post("/classes/<int:class_id>/cards")
 def login_cards(class_id: int):
     """Login cards, 8 to a page. Giving a card sets a new first password: it is shown only here, once."""
@@ -137,8 +161,12 @@ def login_cards(class_id: int):
     passwords = give_new_passwords(pupils, current_user.school)
     audit.record(db.session, current_user, "password_reset", target_type="class", target_id=class_id,
                  detail=f"login cards for {len(pupils)} pupils")
+    # A printed card carries a new QR code too: any card printed before stops working.
+    page = _cards(pupils, passwords, school_class)
+    audit.record(db.session, current_user, "login_card_reissued", target_type="class", target_id=class_id,
+                 detail=f"{len(pupils)} cards")
     db.session.commit()
-    return render_template("teacher/login_cards.html", school_class=school_class, pupils=pupils, passwords=passwords)
+    return page
 
 
 @bp.post("/pupils/<int:pupil_id>/password")
@@ -149,5 +177,19 @@ def reset_password(pupil_id: int):
     passwords = give_new_passwords([pupil], current_user.school)
     audit.record(db.session, current_user, "password_reset", target_type="user", target_id=pupil.id)
     login_throttle.clear_for(pupil.school_id, pupil.username)
+    page = _cards([pupil], passwords)
+    audit.record(db.session, current_user, "login_card_reissued", target_type="user", target_id=pupil.id)
     db.session.commit()
-    return render_template("teacher/login_cards.html", school_class=None, pupils=[pupil], passwords=passwords)
+    return page
+
+
+@bp.post("/pupils/<int:pupil_id>/card")
+def reissue_card(pupil_id: int):
+    """A new QR login card, the password left as it is: for a lost card. The old card stops working."""
+    pupil = visible_pupil(db.session, current_user, pupil_id)
+    if pupil is None:
+        abort(404)
+    page = _cards([pupil], {})
+    audit.record(db.session, current_user, "login_card_reissued", target_type="user", target_id=pupil.id)
+    db.session.commit()
+    return page

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import unicodedata
+from urllib.parse import quote
 
 from flask import Response
 
@@ -24,4 +26,14 @@ def csv_response(rows: list[list], filename: str) -> Response:
     # A BOM so spreadsheet programs read the file as UTF-8 (accents in names survive).
     body = "\ufeff" + buffer.getvalue()
     return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+        "Content-Disposition": content_disposition(filename), "Cache-Control": "no-store"})
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266: a plain ASCII `filename` every browser reads, and the real name (a Welsh ŵ, Greek)
+    as UTF-8 in `filename*`. Headers must be Latin-1, so a name outside it cannot go in as it is."""
+    folded = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    fallback = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in folded).strip("-") or "export.csv"
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -1,6 +1,6 @@
 """Database engine settings: SQLite pragmas and write transactions that never deadlock."""
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -15,13 +15,24 @@ def engine_options(database_uri: str) -> dict:
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
 
 
+def writes(view):
+    """Marks a GET view that writes (an audit row for opening a request or an export): its requests
+    take the write lock when their transaction begins, like a form's."""
+    view.harbour_writes = True
+    return view
+
+
 def _wants_write_lock() -> bool:
     # A deferred SQLite transaction that reads and then writes cannot wait for a lock held by another
     # writer: it fails at once with "database is locked". So every request that may write (any method
-    # but GET/HEAD) and every command takes the write lock when it begins (BEGIN IMMEDIATE), where
-    # busy_timeout makes it wait its turn. Reading pages stay concurrent under WAL.
+    # but GET/HEAD, and the GET views marked @writes) and every command takes the write lock when it
+    # begins (BEGIN IMMEDIATE), where busy_timeout makes it wait its turn. Reading pages stay
+    # concurrent under WAL.
     if has_request_context():
-        return request.method not in ("GET", "HEAD", "OPTIONS")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            return True
+        view = current_app.view_functions.get(request.endpoint or "")
+        return getattr(view, "harbour_writes", False)
     return True
 
 
@@ -35,6 +46,9 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows (an erased pupil, a leaver) are overwritten with zeros, not left readable in
+        # free pages of the file until reused.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

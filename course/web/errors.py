@@ -3,10 +3,10 @@
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, render_template, render_template_string, request
+from flask import Flask, current_app, g, redirect, render_template, render_template_string, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..extensions import db
 from .safe_redirect import safe_next
@@ -18,7 +18,8 @@ MESSAGES = {
     403: ("Not available", "This page is not available to your account."),
     404: ("Page not found", "We could not find that page. It may have moved, or it is not set for you."),
     405: ("That did not work", "That page cannot be used that way. Please go back and try again."),
-    413: ("File too large", "That file is too large. Please try a smaller one."),
+    413: ("Too large to send", "That was too large to send (the limit is 3 MB). Nothing was saved. "
+                               "If it was a pupil list, check it is the right file: a pupil list is much smaller."),
     429: ("Please wait a moment", "There were too many tries. Please wait a few minutes, then try again."),
     500: ("Something went wrong", "Something went wrong on our side. It is not your fault. Please try again."),
     503: ("Harbour is busy", "Harbour cannot reach its database just now. Please try again in a minute."),
@@ -43,6 +44,17 @@ def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500])
     response = render_template("error.html", title=title, message=detail or message, status=status)
     return response, status
+
+
+def refuse_oversized_requests(app: Flask) -> None:
+    @app.before_request
+    def refuse_oversized():
+        # Werkzeug enforces MAX_CONTENT_LENGTH only when the form is parsed, and parsing swallows the
+        # error (CSRF then sees no token and says "timed out"). Answer 413 from the declared length,
+        # before a byte of the body is read; a body without a length is cut off at the limit on reading.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge()
 
 
 def register(app: Flask) -> None:
@@ -71,6 +83,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         db.session.rollback()
+        if request.endpoint == "auth.quick_exit":
+            # Quick exit never waits for the database: the cookie is emptied and the pupil leaves.
+            session.clear()
+            return redirect(current_app.config["QUICK_EXIT_URL"], code=303)
         log.warning("database unavailable: %s", type(error).__name__)
         # A retry link: the same page for a GET; for a form, the page it was sent from (sent again from there).
         retry = safe_next(request.full_path) if request.method == "GET" else (_same_site_referrer() or

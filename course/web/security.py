@@ -6,6 +6,7 @@ from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import SecurityError
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -33,11 +34,22 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def now_seconds() -> int:
+    """The clock idle expiry reads (seconds). Tests move it (monkeypatch) to see a session idle out."""
+    return int(time.time())
+
+
+def mark_seen() -> None:
+    """Stamp the session as active now: the login response carries it, so a cookie never used again
+    still idles out."""
+    session["last_seen"] = now_seconds()
+
+
 def _expire_idle_sessions():
     if not current_user.is_authenticated:
         return None
     minutes = current_app.config["STAFF_SESSION_MINUTES" if current_user.is_staff else "PUPIL_SESSION_MINUTES"]
-    now = int(time.time())
+    now = now_seconds()
     last_seen = session.get("last_seen", now)
     if now - last_seen > minutes * 60:
         logout_user()
@@ -51,7 +63,7 @@ def _expire_idle_sessions():
 
 
 # Pages a user who must choose a new password may still open.
-_OPEN_WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "help.help_page", "static"}
+_OPEN_WHILE_CHANGING_PASSWORD = {"auth.change_password", "auth.logout", "auth.quick_exit", "help.help_page", "static"}
 
 
 def _require_new_password():
@@ -77,7 +89,22 @@ def _security_headers(response):
     return response
 
 
+UNKNOWN_HOST_PAGE = ("<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Not this address"
+                     "</title></head><body><main><h1>Not this address</h1><p>This address is not one Harbour "
+                     "answers to. Please use your school's Harbour address.</p></main></body></html>")
+
+
+def _refuse_untrusted_host():
+    # Flask found the Host (or X-Forwarded-Host) outside TRUSTED_HOSTS: nothing else runs, and the page
+    # is plain text, since no link can be built for a host Harbour does not answer to.
+    if isinstance(request.routing_exception, SecurityError):
+        return UNKNOWN_HOST_PAGE, 400, {"Content-Type": "text/html; charset=utf-8"}
+    return None
+
+
 def register(app: Flask) -> None:
+    # First of all the before-request functions (CSRF, idle expiry and the rest would each read the host).
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"

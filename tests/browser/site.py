@@ -95,6 +95,8 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("login-errors", reach=_login_errors),
         PageType("help", "/help/"),
         PageType("not-found", "/no-such-page"),
+        PageType("card-not-working", "/card?c=not-a-real-card"),
+        PageType("sso-refused", "/login/sso/callback?state=none"),
     ]),
     ("pupil", PUPIL, [
         PageType("my-lessons", "/lessons/"),
@@ -125,6 +127,8 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("new-staff", "/admin/staff/new"),
         PageType("staff-member", "/admin/staff/{teacher_id}"),
         PageType("settings", "/admin/settings"),
+        PageType("sign-in-settings", "/admin/sign-in"),
+        PageType("pupil-data", "/admin/pupils/{pupil_id}"),
         PageType("school-year", "/admin/year/"),
         PageType("audit-log", "/audit/"),
     ]),

@@ -1,11 +1,40 @@
 """A pupil completes a module with the keyboard alone (focus always visible), and another with JavaScript off.
-Quick exit on Escape pressed twice leaves and replaces the page in the history.
+Quick exit on Escape pressed twice leaves and replaces the page in the history; clicking it logs out, so
+Back never shows a logged-in page.
 """
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
 
 from course.web.content import library
 from tests.browser.conftest import login, screenshot
 
-QUICK_EXIT = "https://www.bbc.co.uk/weather"
+
+class _Weather(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        body = b"<!doctype html><title>Weather</title><h1>Weather</h1>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def weather(live_server):
+    """A stand-in for the quick-exit site on this machine (a browser follows Harbour's redirect to it)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Weather)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/weather"
+    live_server.app.config["QUICK_EXIT_URL"] = url
+    yield url
+    server.shutdown()
+    server.server_close()
 
 # Empty when the focused element shows a focus indicator (an outline or a box shadow); else a description of it.
 FOCUS_PROBLEM = """() => {
@@ -117,7 +146,7 @@ def test_a_pupil_completes_a_module_with_the_keyboard_only(live_server, browser)
     context.close()
 
 
-def test_a_pupil_completes_a_module_with_javascript_off(live_server, browser):
+def test_a_pupil_completes_a_module_with_javascript_off(live_server, browser, weather):
     base = live_server.url
     with live_server.app.app_context():
         module = library().get("where-to-go-for-help")
@@ -165,16 +194,18 @@ def test_a_pupil_completes_a_module_with_javascript_off(live_server, browser):
 
     page.click("nav[aria-label=Main] >> text=My lessons")
     assert "Completed" in page.locator(".lesson-card", has_text=module.title).inner_text()
-    # Quick exit is a real link, so it works without JavaScript too.
-    assert page.get_attribute("a.quick-exit", "href") == QUICK_EXIT
+    # Quick exit is a real link, so it works without JavaScript too: through Harbour, which logs out first.
+    assert page.get_attribute("a.quick-exit", "href") == "/exit"
+    page.click("a.quick-exit")
+    page.wait_for_url(weather)
+    page.go_back()
+    assert "/login" in page.url and page.locator("text=Log out").count() == 0
     context.close()
 
 
-def test_escape_twice_leaves_and_replaces_the_page_in_history(live_server, browser):
+def test_escape_twice_leaves_and_replaces_the_page_in_history(live_server, browser, weather):
     base = live_server.url
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route(f"{QUICK_EXIT}**", lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<!doctype html><title>Weather</title><h1>Weather</h1>"))
     page = context.new_page()
     page.goto(f"{base}/login")
     page.goto(f"{base}/help/")
@@ -182,8 +213,30 @@ def test_escape_twice_leaves_and_replaces_the_page_in_history(live_server, brows
     page.keyboard.press("Escape")
     assert page.url == f"{base}/help/"  # one press alone does nothing
     page.keyboard.press("Escape")
-    page.wait_for_url(f"{QUICK_EXIT}**")
+    page.wait_for_url(weather)
     assert page.evaluate("history.length") == length
     page.go_back()
     assert page.url == f"{base}/login", "Back returned to the page the pupil left"
+    context.close()
+
+
+def test_quick_exit_logs_out_so_back_shows_no_logged_in_page(live_server, browser, weather):
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, base, "sam", "sunny-otter-42")
+    page.goto(f"{base}/lessons/")
+    page.goto(f"{base}/help/talk")
+    assert page.locator("button:has-text('Log out')").count() == 1
+    page.click("a.quick-exit")
+    page.wait_for_url(weather)
+    page.go_back()
+    page.wait_for_load_state()
+    # Back leads to a Harbour page for someone logged out (the login page), never the pupil's own pages.
+    assert page.url.startswith(base)
+    assert page.locator("button:has-text('Log out')").count() == 0
+    assert "Ask to talk to someone at school" not in page.inner_text("body")
+    assert "Sam" not in page.inner_text("body")
+    page.goto(f"{base}/lessons/")
+    assert "/login" in page.url  # the session really ended
     context.close()
