@@ -104,7 +104,7 @@ LESSON_MISTAKES = [
     ("Take screenshots of the messages and the username.", "the rule that the nude picture itself"),
     ("Take screenshots of the messages, block the account and report it. Never save the picture itself.",
      "keep the evidence before blocking"),
-    ("Priya still feels wobbly for a while.", "may puzzle a pupil still learning English"),
+    ("Priya still feels wobbly for a while.", "is an idiom an EAL pupil may not know"),
     ("::: region fr\nBonjour.\n:::", "'::: region' needs one or more of uk, ie, us, au"),
 ]
 

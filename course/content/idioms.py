@@ -56,6 +56,6 @@ def idiom_problems(text: str, idioms: list[Idiom], is_module: bool) -> list[tupl
     for idiom in idioms:
         for match in idiom.pattern.finditer(joined):
             line = joined.count("\n", 0, match.start()) + 1
-            problems.append((line, f"idiom '{idiom.phrase}' may puzzle a pupil still learning English: "
+            problems.append((line, f"'{idiom.phrase}' is an idiom an EAL pupil may not know: "
                                    f"say it plainly ({idiom.instead})"))
     return problems
