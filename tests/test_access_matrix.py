@@ -110,6 +110,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ('GET', '/teach/library/<slug>'):                                              '302 | 403 | 200 | 200 | 200',
     ('GET', '/teach/library/<slug>/quiz-qti.zip'):                                 '302 | 403 | 200 | 200 | 200',
     ('GET', '/teach/library/<slug>/quiz.gift'):                                    '302 | 403 | 200 | 200 | 200',
+    ('GET', '/teach/library/<slug>/scorm.zip'):                                    '302 | 403 | 200 | 200 | 200',
     ('GET', '/teach/pupils/<int:pupil_id>'):                                       '302 | 403 | 200 200 404 404 | 200 200 200 404 | 200 200 200 404',
     ('POST', '/teach/pupils/<int:pupil_id>/password'):                             '302 | 403 | 200 200 404 404 | 200 200 200 404 | 200 200 200 404',
 }
