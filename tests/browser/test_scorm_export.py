@@ -126,3 +126,19 @@ def test_an_lms_records_a_fail_with_the_score(browser, lms):
     status, score, summary, _shown, _stored, _requests = _run(browser, lms, right=False)
     assert (status, score) == ("failed", "0")
     assert "try again" in summary
+
+
+def test_the_package_pages_pass_axe(browser, lms):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    problems = []
+    for name in ("page-1.html", "quiz.html", "help.html"):
+        page.goto(f"{lms}/package/{name}")
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]}})
+        problems += [f"{name}: {v['id']}" for v in results.response["violations"]]
+        assert page.locator("h1").count() == 1, name
+    context.close()
+    assert not problems, problems
