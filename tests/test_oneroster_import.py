@@ -66,7 +66,7 @@ def test_a_full_export_previews_then_saves_this_schools_students_in_their_classe
     pupils = _pupils(demo)
     assert set(pupils) - set(before) == {"Amelia Jones", "Oliver Smith", "Siân O'Brien"}
     amelia, oliver, sian = pupils["Amelia Jones"], pupils["Oliver Smith"], pupils["Siân O'Brien"]
-    assert (amelia.username, amelia.year_group, amelia.mis_id) == ("amelia.jo", 7, "s-1")
+    assert (amelia.username, amelia.year_group, amelia.mis_id) == ("amelia.jo", 7, "A4001")
     assert oliver.username == "oliver.sm" and oliver.year_group == 7  # an email login becomes a Harbour username
     assert sian.year_group == 8
     with demo.app_context():
@@ -86,6 +86,7 @@ def test_only_the_required_columns_in_another_order_are_enough(demo, client, aut
     assert _confirm(client, html).status_code == 302
     pupils = _pupils(demo)
     assert pupils["Noah Patel"].year_group == 9 and pupils["Ava King"].username == "ava.ki"  # grades from the class
+    assert pupils["Noah Patel"].mis_id == "u-1"  # no identifier column: the sourcedId
 
 
 def test_a_bad_manifest_is_named_line_by_line_and_nothing_is_read(demo, client, auth):
@@ -148,6 +149,17 @@ def test_the_reader_alone_names_the_school_when_a_trust_exports_several():
     preview = read_oneroster_zip(_zip("full"), "harbour demo school")
     assert preview.ok and [r.display_name for r in preview.rows] == ["Amelia Jones", "Oliver Smith", "Siân O'Brien"]
     assert preview.rows[0].class_names == ["PSHE 7A", "PSHE 7B"]
+
+
+def test_a_pupil_first_imported_from_a_csv_is_recognised_by_admission_number(demo, client, auth):
+    auth.login_as("teacher")
+    csv = b"First name,Last name,Year group,Class,Admission number\nAmelia,Jones,7,PSHE 7A,A4001\n"
+    first = client.post("/teach/import", data={"csrf_token": csrf_from(client, "/teach/import"), "target": 0,
+                                               "file": (io.BytesIO(csv), "pupils.csv")},
+                        content_type="multipart/form-data")
+    assert _confirm(client, first.get_data(as_text=True)).status_code == 302
+    html = _preview(client, _zip("full")).get_data(as_text=True)
+    assert "2 new pupils, 1 already in Harbour" in html
 
 
 def test_a_pupil_csv_still_imports_as_before(demo, client, auth):

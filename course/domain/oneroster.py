@@ -139,7 +139,7 @@ def read_oneroster_zip(data: bytes, school_name: str = "") -> ImportPreview:
     preview = ImportPreview(file="users.csv", source="oneroster",
                             headers={"first_name": "givenName", "last_name": "familyName", "year_group": "grades",
                                      "class_name": "class (enrollments.csv)", "username": "username",
-                                     "mis_id": "sourcedId"})
+                                     "mis_id": "identifier"})
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         archive.infolist()
@@ -207,8 +207,10 @@ def read_oneroster_zip(data: bytes, school_name: str = "") -> ImportPreview:
             reader.problem("users.csv", number, None, f"More than {MAX_ROWS} pupils: export one year group at a time.")
             break
         titles = list(dict.fromkeys(class_of.get(sourced_id, [])))
+        # The school's own number (`identifier`, often the MIS admission number) when given, so a pupil first
+        # imported from a CSV with that number is recognised; else the export's sourcedId, stable across exports.
         row = ImportRow(number, u["givenName"], u["familyName"], None, titles[0] if titles else "",
-                        "", sourced_id, tuple(titles[1:]))
+                        "", u.get("identifier") or sourced_id, tuple(titles[1:]))
         for column, value in (("givenName", row.first_name), ("familyName", row.last_name)):
             if len(value) > 60 or any(unicodedata.category(ch).startswith("C") for ch in value):
                 reader.problem("users.csv", number, column, "This is not a name.")

@@ -96,12 +96,13 @@ def _system_or_404() -> RecordSystem:
 
 
 def _render_record(help_request: HelpRequest, system: RecordSystem, form=None, code: int = 200):
-    text = _record_for(help_request, system)
+    form = form or RecordEnteredForm(formdata=None, system=system.value, entered_on=utcnow().date())
+    page = render_template("safeguarding/record.html", help_request=help_request, system=system,
+                           text=_record_for(help_request, system), systems=list(RecordSystem), form=form)
+    # Rendered first: the commit below would expire every row the template reads.
     note_exported(db.session, current_user, help_request, system, "text")
     db.session.commit()
-    form = form or RecordEnteredForm(formdata=None, system=system.value, entered_on=utcnow().date())
-    return render_template("safeguarding/record.html", help_request=help_request, system=system, text=text,
-                           systems=list(RecordSystem), form=form), code
+    return page, code
 
 
 @bp.get("/requests/<int:request_id>/record")
