@@ -1,0 +1,57 @@
+"""A trust's view across the schools of one installation: each school's coverage side by side, and the account
+that sees it. Which schools a viewer sees is course.domain.scope.schools_for; nothing here reads a request
+to talk or names a pupil.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Role, School, User
+from .accounts import username_problem
+from .coverage import CoverageFilters, SchoolCoverage, school_coverage
+from .passwords import hash_password, staff_password_problem
+from .scope import schools_for
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    school: School
+    coverage: SchoolCoverage
+
+    @property
+    def pupils(self) -> int:
+        return self.coverage.pupils_in_scope
+
+
+def trust_overview(session: Session, viewer: User, today: date) -> list[SchoolRow]:
+    """Every school the viewer may see, with its whole-school coverage, computed by the same rule as a DSL's."""
+    return [SchoolRow(school, school_coverage(session, school.id, CoverageFilters(), today))
+            for school in session.scalars(schools_for(viewer))]
+
+
+class TrustAdminProblem(ValueError):
+    pass
+
+
+def create_trust_admin(session: Session, home_school_id: int, username: str, name: str, password: str) -> User:
+    """The account signs in at its home school's login; it sees every school of the installation."""
+    username = (username or "").strip().lower()
+    problem = username_problem(username) or staff_password_problem(password or "")
+    if not (name or "").strip():
+        problem = "Give the trust admin's name."
+    if problem:
+        raise TrustAdminProblem(problem)
+    if session.get(School, home_school_id) is None:
+        raise TrustAdminProblem(f"There is no school with id {home_school_id} (see 'flask school list').")
+    taken = session.scalar(select(func.count()).select_from(User).where(
+        User.school_id == home_school_id, User.username == username))
+    if taken:
+        raise TrustAdminProblem(f"The username '{username}' is taken at that school.")
+    user = User(school_id=home_school_id, username=username, display_name=name.strip(), role=Role.TRUST_ADMIN,
+                password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    return user
