@@ -92,3 +92,35 @@ def test_the_command_refuses_bad_input_and_changes_nothing(demo):
         assert result.exit_code == 1 and message in result.output.lower(), result.output
     with demo.app_context():
         assert db.session.scalars(select(User).where(User.role == Role.TRUST_ADMIN)).first() is None
+
+
+def test_the_trust_totals_are_each_schools_overview_totals(demo):
+    """coverage_totals (SQL, every school at once) against school_coverage (a DSL's overview), school by school,
+    with a module set twice for the same pupils through two classes with different due dates."""
+    from datetime import date, timedelta
+
+    from course.domain.coverage import CoverageFilters, coverage_totals, school_coverage
+    from course.models import Assignment, SchoolClass
+
+    second = _second_school(demo)
+    today = date.today()
+    with demo.app_context():
+        first_class = db.session.scalars(select(SchoolClass).where(SchoolClass.school_id != second)
+                                         .order_by(SchoolClass.id)).first()
+        pupils = list(first_class.pupils)[:3]
+        twin = SchoolClass(school_id=first_class.school_id, name="Twin class", year_group=first_class.year_group)
+        twin.pupils.extend(pupils)
+        db.session.add(twin)
+        db.session.flush()
+        existing = db.session.scalars(select(Assignment).where(Assignment.class_id == first_class.id)).first()
+        db.session.add(Assignment(school_id=twin.school_id, class_id=twin.id, module_id=existing.module_id,
+                                  set_by_id=existing.set_by_id, due_date=today - timedelta(days=30)))
+        db.session.commit()
+        ids = list(db.session.scalars(select(School.id)))
+        totals = coverage_totals(db.session, ids, today)
+        for school_id in ids:
+            coverage = school_coverage(db.session, school_id, CoverageFilters(), today)
+            t = totals[school_id]
+            assert (t.tally.assigned, t.tally.completed, t.tally.overdue) == (
+                coverage.total.assigned, coverage.total.completed, coverage.total.overdue), school_id
+            assert (t.pupils, t.pupils_with_none) == (coverage.pupils_in_scope, len(coverage.pupils_with_none))
