@@ -26,6 +26,7 @@ from bench.generate import bench_app, generate, trust_schools
 from bench.queries import measure_pages, quiet_request_log
 from bench.sessions import page_requests
 from bench.spike import run_spike
+from bench.trust import measure_trust_overview
 from course.models import QuizAttempt
 from course.web.runtime import tune_garbage_collector
 
@@ -235,6 +236,11 @@ def run_engine(engine: str, quick: bool) -> dict:
     tune_garbage_collector()  # as deploy/gunicorn.conf.py does in each worker
     overview = measure_pages(app, {k: v for k, v in page_requests(app, facts[0], 8).items() if "overview" in k})
     result["overview_in_database_ms"] = overview["school overview (DSL)"]["server_ms"]
+    if engine == "postgres":
+        # The trust overview: every school's coverage side by side (target: under 500 ms server time).
+        trust = measure_trust_overview(app, facts[0].school_id)
+        result["trust_overview_ms"], result["trust_overview_queries"] = trust["server_ms"], trust["queries"]
+        print(f"   trust overview: {trust['server_ms']} ms, {trust['queries']} SQL statements", flush=True)
     _dispose(app)
     print("== load test under gunicorn with wrk ...", flush=True)
     result.update(load_test(engine, url, facts[0], work, seconds, 500 if quick else 2000))

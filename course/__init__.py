@@ -110,10 +110,11 @@ def register_blueprints(app: Flask) -> None:
     from .safeguarding import bp as safeguarding_bp
     from .setup import bp as setup_bp
     from .teacher import bp as teacher_bp
+    from .trust import bp as trust_bp
     from .web.health import bp as health_bp
 
     for blueprint in (setup_bp, health_bp, home_bp, auth_bp, help_bp, pupil_bp, teacher_bp, safeguarding_bp,
-                      admin_bp, school_year_bp, audit_log_bp):
+                      admin_bp, school_year_bp, audit_log_bp, trust_bp):
         app.register_blueprint(blueprint)
 
 

@@ -25,6 +25,7 @@ def _values(app) -> dict:
             "event_id": 1,
             "user_id": sam.id,
             "service_id": 1,
+            "school_id": sam.school_id,
             "filename": "harbour.css",
         }
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "course"
-BLUEPRINTS = ("admin", "audit_log", "auth", "help", "home", "pupil", "safeguarding", "setup", "teacher")
+BLUEPRINTS = ("admin", "audit_log", "auth", "help", "home", "pupil", "safeguarding", "setup", "teacher", "trust")
 WEB_FRAMEWORK = ("flask", "werkzeug", "flask_login", "flask_wtf", "wtforms", "flask_sqlalchemy", "flask_migrate")
 
 

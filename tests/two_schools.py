@@ -29,6 +29,9 @@ def build_two_schools(app) -> Schools:
     schools = Schools()
     build_school(app, schools, "a", "Alder Primary")
     build_school(app, schools, "b", "Birch Academy")
+    # The trust admin, whose home school is A: sees both schools' coverage, neither's requests or pupils.
+    schools.ids["trust_a"] = make_user(app, "trust-a", Role.TRUST_ADMIN, PASSWORD, school_id=schools["school_a"],
+                                       display_name="Staffname trust A")
     return schools
 
 

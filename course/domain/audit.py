@@ -10,6 +10,8 @@ ACTIONS = {
     "help_request_viewed": "Viewed a request to talk",
     "help_request_note_added": "Added a note to a request to talk",
     "help_request_status_changed": "Changed the status of a request to talk",
+    "help_request_record_exported": "Wrote out a request to talk for the safeguarding record",
+    "help_request_entered_into_record": "Noted a request to talk was entered into the safeguarding record",
     "data_exported": "Exported data",
     "role_changed": "Changed a staff role",
     "password_reset": "Reset a password",

@@ -45,3 +45,22 @@ def bar_chart(title: str, description: str, values: list[tuple[str, int, str]], 
                         slot * 0.7, height))
     ticks = [(round(top * step / 4), TOP + plot_height - plot_height * step / 4) for step in range(5)]
     return BarChart(title, description, bars, top, ticks)
+
+
+def year_label(year: int | None) -> str:
+    return f"Year {year}" if year is not None else "No year"
+
+
+def coverage_charts(coverage) -> tuple[BarChart, BarChart]:
+    """A school's two coverage charts (course.domain.coverage.SchoolCoverage): by year group, and per week."""
+    years = [year for year, _tally in coverage.year_rows]
+    by_year = bar_chart(
+        "Completion by year group", "Percent of modules set that pupils have completed, for each year group: " +
+        "; ".join(f"{year_label(y)} {coverage.by_year_total[y].percent}%" for y in years) + ".",
+        [(year_label(y), coverage.by_year_total[y].percent, f"{coverage.by_year_total[y].percent}%") for y in years],
+        maximum=100)
+    weekly = bar_chart(
+        "Completions per week", "Modules completed each week, weeks starting on Monday: " +
+        "; ".join(f"week of {monday.strftime('%-d %b')}: {n}" for monday, n in coverage.weeks) + ".",
+        [(monday.strftime("%-d %b"), n, str(n)) for monday, n in coverage.weeks])
+    return by_year, weekly

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import case, distinct, exists, or_, select
+from sqlalchemy import case, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -214,7 +214,7 @@ def _count(result: SchoolCoverage, today: date) -> None:
         per_class[pair.class_id, pair.module_id, done, not done and pair.due_date is not None and today > pair.due_date] += 1
         key = (pair.pupil_id, pair.module_id)
         kept = unique.get(key)
-        if kept is None or (done and kept.completed_at is None):
+        if kept is None or _counts_before(pair, kept):
             unique[key] = pair
     per_year = Counter((p.year_group, p.module_id, p.completed_at is not None, p.overdue(today)) for p in unique.values())
     for (class_id, module_id, done, late), count in per_class.items():
@@ -225,6 +225,63 @@ def _count(result: SchoolCoverage, today: date) -> None:
         _add(result.by_module.setdefault(module_id, Tally()), count, done, late)
         _add(result.by_year.setdefault(year_group, {}).setdefault(module_id, Tally()), count, done, late)
         _add(result.by_year_total.setdefault(year_group, Tally()), count, done, late)
+
+
+def _counts_before(pair: Pair, kept: Pair) -> bool:
+    """A module set for a pupil through two classes counts once: completed if it is, else by its earliest due
+    date (no due date comes last). coverage_totals below counts the same way in SQL."""
+    if (pair.completed_at is None) != (kept.completed_at is None):
+        return pair.completed_at is not None
+    return pair.due_date is not None and (kept.due_date is None or pair.due_date < kept.due_date)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A school's whole-school figures, as its overview counts them, for a trust's side-by-side view."""
+
+    tally: Tally
+    pupils: int
+    pupils_with_none: int
+
+
+def coverage_totals(session: Session, school_ids: list[int], today: date) -> dict[int, Totals]:
+    """For many schools at once, in two grouped queries: the total of school_coverage(...) with no filters.
+
+    Each (pupil, module) counts once, as _count does: completed if any of its classes' progress is (progress is
+    per pupil and module, so all agree), else overdue when its earliest due date has passed.
+    """
+    if not school_ids:
+        return {}
+    chosen_for_someone = exists().where(assignment_pupil.c.assignment_id == Assignment.id)
+    chosen_for_pupil = exists().where(assignment_pupil.c.assignment_id == Assignment.id,
+                                      assignment_pupil.c.pupil_id == User.id)
+    done = func.max(case((Progress.status == Status.COMPLETED, 1), else_=0))
+    per_pair = (
+        select(Assignment.school_id.label("school_id"), done.label("done"),
+               func.min(Assignment.due_date).label("due"))
+        .select_from(Assignment)
+        .join(SchoolClass, SchoolClass.id == Assignment.class_id)
+        .join(class_pupil, class_pupil.c.class_id == SchoolClass.id)
+        .join(User, User.id == class_pupil.c.pupil_id)
+        .outerjoin(Progress, (Progress.pupil_id == User.id) & (Progress.module_id == Assignment.module_id))
+        .where(Assignment.school_id.in_(school_ids), SchoolClass.archived_at.is_(None), User.role == Role.PUPIL,
+               User.left_at.is_(None), or_(~chosen_for_someone, chosen_for_pupil))
+        .group_by(Assignment.school_id, User.id, Assignment.module_id)
+    ).subquery()
+    late = case(((per_pair.c.done == 0) & per_pair.c.due.is_not(None) & (per_pair.c.due < today), 1), else_=0)
+    tallies = {school_id: Tally(int(assigned), int(completed or 0), int(overdue or 0))
+               for school_id, assigned, completed, overdue in session.execute(
+                   select(per_pair.c.school_id, func.count(), func.sum(per_pair.c.done), func.sum(late))
+                   .group_by(per_pair.c.school_id)).all()}
+    completed_someone = select(Progress.pupil_id).where(Progress.status == Status.COMPLETED,
+                                                       Progress.school_id.in_(school_ids))
+    pupils = dict.fromkeys(school_ids, (0, 0))
+    for school_id, count, with_none in session.execute(
+            select(User.school_id, func.count(), func.sum(case((User.id.in_(completed_someone), 0), else_=1)))
+            .where(User.school_id.in_(school_ids), User.role == Role.PUPIL, User.left_at.is_(None))
+            .group_by(User.school_id)).all():
+        pupils[school_id] = (int(count), int(with_none or 0))
+    return {school_id: Totals(tallies.get(school_id, Tally()), *pupils[school_id]) for school_id in school_ids}
 
 
 def _add(tally: Tally, count: int, done: bool, late: bool) -> None:

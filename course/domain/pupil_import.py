@@ -48,11 +48,12 @@ class ImportProblem:
     row: int | None  # 1-based line in the file (the header is row 1); None for the whole file
     column: str | None
     message: str
+    file: str | None = None  # which file of several (a OneRoster zip), else None
 
     def __str__(self) -> str:
-        where = []
+        where = [self.file] if self.file else []
         if self.row is not None:
-            where.append(f"Row {self.row}")
+            where.append(f"{'row' if self.file else 'Row'} {self.row}")
         if self.column:
             where.append(f"column “{self.column}”")
         return f"{', '.join(where)}: {self.message}" if where else self.message
@@ -68,6 +69,12 @@ class ImportRow:
     username: str
     mis_id: str
     sso_name: str = ""  # lower case; empty when the file has no such column
+    # Further classes the pupil is in (a OneRoster enrollment can name several); class_name is the first.
+    more_classes: tuple[str, ...] = ()
+
+    @property
+    def class_names(self) -> list[str]:
+        return [name for name in (self.class_name, *self.more_classes) if name]
 
     @property
     def display_name(self) -> str:
@@ -86,6 +93,8 @@ class ImportPreview:
     problems: list[ImportProblem] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # our column -> the file's header
     positions: dict[str, int] = field(default_factory=dict)  # our column -> its index in a row
+    file: str | None = None  # the file the rows' numbers refer to (users.csv in a OneRoster zip)
+    source: str = "csv"  # "csv" or "oneroster", for the preview's words
 
     @property
     def ok(self) -> bool:

@@ -6,11 +6,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Role, School, SchoolClass, User
+from .oneroster import is_zip, read_oneroster_zip
 from .passwords import child_friendly_password, hash_password
-from .pupil_import import ImportPreview, ImportProblem, ImportRow, username_base
+from .pupil_import import ImportPreview, ImportProblem, ImportRow, read_pupil_csv, username_base
 
 # A pupil added by a teacher cannot log in until a login card gives them a first password.
 NO_PASSWORD_YET = "!no-password-yet"  # noqa: S105 (not a password: a hash no password matches)
+
+
+def read_pupil_file(data: bytes, school_name: str) -> ImportPreview:
+    """A pupil CSV, or a OneRoster 1.1 zip: told apart by the zip's first bytes, checked the same way after."""
+    return read_oneroster_zip(data, school_name) if is_zip(data) else read_pupil_csv(data)
 
 
 @dataclass
@@ -51,19 +57,23 @@ def plan_import(session: Session, teacher: User, preview: ImportPreview, target:
             plan.existing[row.row] = existing
         elif row.username and row.username in taken:
             preview.problems.append(ImportProblem(row.row, preview.headers.get("username"),
-                                                  f"The username “{row.username}” is taken by someone else."))
+                                                  f"The username “{row.username}” is taken by someone else.",
+                                                  preview.file))
         else:
             plan.new_rows.append(row)
         if target is None:
-            name = row.class_name.casefold()
-            if not name:
+            if not row.class_names:
                 preview.problems.append(ImportProblem(row.row, preview.headers.get("class_name", "class"),
-                                                      "The class is missing (or choose one class for everyone)."))
-            elif name not in taught_names and name in all_classes:
-                preview.problems.append(ImportProblem(row.row, preview.headers.get("class_name"),
-                                                      f"Class “{row.class_name}” belongs to other teachers."))
-            elif name not in taught_names and row.class_name not in plan.new_classes:
-                plan.new_classes.append(row.class_name)
+                                                      "The class is missing (or choose one class for everyone).",
+                                                      preview.file))
+            for class_name in row.class_names:
+                name = class_name.casefold()
+                if name not in taught_names and name in all_classes:
+                    preview.problems.append(ImportProblem(row.row, preview.headers.get("class_name"),
+                                                          f"Class “{class_name}” belongs to other teachers.",
+                                                          preview.file))
+                elif name not in taught_names and class_name not in plan.new_classes:
+                    plan.new_classes.append(class_name)
     return plan
 
 
@@ -101,9 +111,9 @@ def apply_import(session: Session, teacher: User, plan: ImportPlan, target: Scho
         elif row.sso_name and pupil.sso_name is None:
             # A re-import fills in a school account the pupil did not have; one an admin set is kept.
             pupil.sso_name = row.sso_name
-        school_class = target or classes[row.class_name.casefold()]
-        if pupil not in school_class.pupils:
-            school_class.pupils.append(pupil)
+        for school_class in [target] if target else [classes[name.casefold()] for name in row.class_names]:
+            if pupil not in school_class.pupils:
+                school_class.pupils.append(pupil)
     for school_class in classes.values():
         if school_class.year_group is None:
             years = {p.year_group for p in school_class.pupils if p.year_group}

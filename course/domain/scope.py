@@ -11,6 +11,7 @@ from ..models import (
     Assignment,
     HelpRequest,
     Role,
+    School,
     SchoolClass,
     User,
     assignment_pupil,
@@ -107,3 +108,15 @@ def help_requests_for(viewer: User) -> Select[tuple[HelpRequest]]:
 def own_help_requests(pupil: User) -> Select[tuple[HelpRequest]]:
     return select(HelpRequest).where(HelpRequest.school_id == pupil.school_id,
                                      HelpRequest.pupil_id == pupil.id)
+
+
+def schools_for(viewer: User) -> Select[tuple[School]]:
+    """Schools the viewer may see side by side: every school of the installation for a trust admin, none else."""
+    query = select(School).order_by(School.name)
+    if viewer.role != Role.TRUST_ADMIN:
+        query = query.where(false())
+    return query
+
+
+def visible_school(session: Session, viewer: User, school_id: int) -> School | None:
+    return session.scalars(schools_for(viewer).where(School.id == school_id)).first()

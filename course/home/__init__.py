@@ -12,6 +12,7 @@ START_PAGES = {
     Role.TEACHER: "teacher.classes",
     Role.SAFEGUARDING_LEAD: "safeguarding.overview",
     Role.ADMIN: "admin.home",
+    Role.TRUST_ADMIN: "trust.overview",
 }
 
 

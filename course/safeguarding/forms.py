@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..domain.help_requests import NOTE_LIMIT
+from ..domain.safeguarding_record import RecordSystem
 from ..models import RequestStatus
 
 
@@ -35,3 +36,8 @@ class HelpServiceForm(FlaskForm):
     hours = StringField("Opening hours", validators=[Optional(), Length(max=120)])
     last_checked = DateField("Last checked", validators=[DataRequired("Enter the date you last checked this entry.")])
     checked_today = BooleanField("I have checked this entry today")
+
+
+class RecordEnteredForm(FlaskForm):
+    system = SelectField("Entered into", choices=[(s.value, s.label) for s in RecordSystem])
+    entered_on = DateField("On", validators=[DataRequired("Enter the date you entered it, for example 2026-12-01.")])

@@ -9,7 +9,7 @@ from wtforms import DateField, Form, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from ..domain import audit
-from ..domain.charts import bar_chart
+from ..domain.charts import coverage_charts, year_label
 from ..domain.coverage import CoverageFilters, SchoolCoverage, pupils_behind, school_coverage
 from ..domain.directory import needs_checking
 from ..domain.help_requests import queue_counts
@@ -68,24 +68,6 @@ def _coverage() -> tuple[CoverageFilterForm, CoverageFilters | None, SchoolCover
     return form, filters, school_coverage(db.session, school_id, filters, today)
 
 
-def _charts(coverage: SchoolCoverage):
-    years = [year for year, _tally in coverage.year_rows]
-    by_year = bar_chart(
-        "Completion by year group", "Percent of modules set that pupils have completed, for each year group: " +
-        "; ".join(f"{_year_label(y)} {coverage.by_year_total[y].percent}%" for y in years) + ".",
-        [(_year_label(y), coverage.by_year_total[y].percent, f"{coverage.by_year_total[y].percent}%") for y in years],
-        maximum=100)
-    weekly = bar_chart(
-        "Completions per week", "Modules completed each week, weeks starting on Monday: " +
-        "; ".join(f"week of {monday.strftime('%-d %b')}: {n}" for monday, n in coverage.weeks) + ".",
-        [(monday.strftime("%-d %b"), n, str(n)) for monday, n in coverage.weeks])
-    return by_year, weekly
-
-
-def _year_label(year: int | None) -> str:
-    return f"Year {year}" if year is not None else "No year"
-
-
 def _query_args() -> dict:
     # Only the filters travel on into links: any other key would reach url_for (a repeated "state",
     # or "_external", is a TypeError there).
@@ -97,11 +79,11 @@ def overview():
     form, filters, coverage = _coverage()
     services = db.session.scalars(select(HelpService).where(HelpService.school_id == current_user.school_id)).all()
     stale = [s for s in services if needs_checking(s.last_checked, date.today())]
-    by_year_chart, weekly_chart = _charts(coverage)
+    by_year_chart, weekly_chart = coverage_charts(coverage)
     return render_template(
         "safeguarding/overview.html", form=form, coverage=coverage, filtered=filters, stale=stale,
         counts=queue_counts(db.session, current_user), by_year_chart=by_year_chart, weekly_chart=weekly_chart,
-        args=_query_args(), year_label=_year_label, modules_by_id={m.id: m for m in coverage.modules},
+        args=_query_args(), year_label=year_label, modules_by_id={m.id: m for m in coverage.modules},
     ), 200 if filters is not None else 422
 
 
@@ -117,7 +99,7 @@ def pupils():
     module = next((m for m in coverage.modules if m.id == filters.module_id), None)
     school_class = coverage.class_by_id.get(filters.class_id) if filters.class_id else None
     return render_template("safeguarding/pupils.html", pupils=rows, state=state, states=STATES, filters=filters,
-                           module=module, school_class=school_class, year_label=_year_label,
+                           module=module, school_class=school_class, year_label=year_label,
                            args={k: v for k, v in _query_args().items() if k != "state"})
 
 
@@ -154,10 +136,10 @@ def summary():
     form, filters, coverage = _coverage()
     if filters is None:
         return overview()  # the filters with their messages, and a 422
-    by_year_chart, weekly_chart = _charts(coverage)
+    by_year_chart, weekly_chart = coverage_charts(coverage)
     page = render_template("safeguarding/summary.html", coverage=coverage, filters=filters, form=form,
                            by_year_chart=by_year_chart, weekly_chart=weekly_chart, school=current_user.school,
-                           today=date.today(), year_label=_year_label)
+                           today=date.today(), year_label=year_label)
     # Rendered first: the commit below would expire every row the template reads.
     audit.record(db.session, current_user, "data_exported", target_type="school", target_id=current_user.school_id,
                  detail="governors' summary")

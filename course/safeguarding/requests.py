@@ -1,15 +1,23 @@
 """Pupils' requests to talk: the queue, one request with its chronology, notes and status changes."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..domain.help_requests import RequestProblem, add_note, change_status, open_request, queue, queue_counts
+from ..domain.safeguarding_record import (
+    RecordSystem,
+    note_exported,
+    parse_system,
+    record_entered,
+    record_text,
+)
 from ..domain.scope import help_requests_for
 from ..extensions import db
-from ..models import HelpRequest, RequestStatus
+from ..models import HelpRequest, RequestStatus, utcnow
 from ..web.db import writes
+from ..web.pdf import render_pdf
 from . import bp
-from .forms import NoteForm, StatusForm
+from .forms import NoteForm, RecordEnteredForm, StatusForm
 
 
 def _request_or_404(request_id: int) -> HelpRequest:
@@ -73,3 +81,64 @@ def change_request_status(request_id: int):
             flash(f"Status changed to {help_request.status_enum.label.lower()}.", "success")
             return redirect(url_for("safeguarding.request_page", request_id=request_id))
     return _render_request(help_request, status_form=form, code=422)
+
+
+# The hand-off to the school's safeguarding record (CPOMS or MyConcern): the request written out to paste in,
+# the same as a PDF, and the note that it was entered.
+
+def _record_for(help_request: HelpRequest, system: RecordSystem) -> str:
+    return record_text(help_request, current_user.school, system, current_user, utcnow())
+
+
+def _system_or_404() -> RecordSystem:
+    try:
+        return parse_system(request.args.get("system"))
+    except RequestProblem:
+        abort(404)
+
+
+def _render_record(help_request: HelpRequest, system: RecordSystem, form=None, code: int = 200):
+    form = form or RecordEnteredForm(formdata=None, system=system.value, entered_on=utcnow().date())
+    page = render_template("safeguarding/record.html", help_request=help_request, system=system,
+                           text=_record_for(help_request, system), systems=list(RecordSystem), form=form)
+    # Rendered first: the commit below would expire every row the template reads.
+    note_exported(db.session, current_user, help_request, system, "text")
+    db.session.commit()
+    return page, code
+
+
+@bp.get("/requests/<int:request_id>/record")
+def request_record(request_id: int):
+    return _render_record(_request_or_404(request_id), _system_or_404())
+
+
+@bp.get("/requests/<int:request_id>/record.pdf")
+def request_record_pdf(request_id: int):
+    help_request = _request_or_404(request_id)
+    system = _system_or_404()
+    html = render_template("safeguarding/record_pdf.html", text=_record_for(help_request, system), system=system,
+                           help_request=help_request)
+    pdf = render_pdf(html)
+    note_exported(db.session, current_user, help_request, system, "PDF")
+    db.session.commit()
+    filename = f"harbour-request-{help_request.id}-{system.value}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.post("/requests/<int:request_id>/record")
+def record_request_entered(request_id: int):
+    help_request = _request_or_404(request_id)
+    form = RecordEnteredForm()
+    if form.validate_on_submit():
+        try:
+            record_entered(db.session, current_user, help_request, parse_system(form.system.data),
+                           form.entered_on.data, utcnow().date())
+        except RequestProblem as problem:
+            form.entered_on.errors = [*form.entered_on.errors, str(problem)]
+        else:
+            db.session.commit()
+            flash(f"Noted in the chronology: entered into {parse_system(form.system.data).label}.", "success")
+            return redirect(url_for("safeguarding.request_page", request_id=request_id))
+    system = RecordSystem(form.system.data) if form.system.data in set(RecordSystem) else RecordSystem.CPOMS
+    return _render_record(help_request, system, form=form, code=422)

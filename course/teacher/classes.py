@@ -10,6 +10,7 @@ from ..domain import audit
 from ..domain.class_grid import class_grid
 from ..domain.delivery import INDEPENDENT, TEACH_IN_CLASS_FIRST_WHY, needing_confirmation
 from ..domain.scope import classes_for, visible_class
+from ..domain.sharing import share_links
 from ..extensions import db
 from ..models import Assignment, Role, SchoolClass, User, utcnow
 from ..web.content import library, module_ids
@@ -41,11 +42,13 @@ def _render_class(school_class: SchoolClass, assign_form: AssignForm | None = No
         User.id.not_in([t.id for t in school_class.teachers])).order_by(User.display_name)).all()
     co_teacher = CoTeacherForm()
     co_teacher.teacher.choices = [(t.id, t.display_name) for t in other_teachers]
+    shares = {a.id: share_links(url_for("pupil.start", slug=a.module.slug, _external=True), a.module.title, a.due_date)
+              for a in grid.assignments}
     return render_template(
         "teacher/class.html", school_class=school_class, grid=grid, today=date.today(),
         form=assign_form or _assign_form(school_class, grid.pupils), due_form=DueDateForm(),
         class_form=class_form or ClassForm(obj=school_class), co_teacher=co_teacher,
-        sort=request.args.get("sort", "name")), status
+        sort=request.args.get("sort", "name"), shares=shares), status
 
 
 @bp.get("/")

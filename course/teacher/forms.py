@@ -72,7 +72,7 @@ class PupilForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired("Choose the CSV file to import.")])
+    file = FileField("CSV file, or OneRoster zip", validators=[FileRequired("Choose the CSV file to import.")])
     target = SelectField("Put the pupils into", coerce=int, validators=[Optional()])
 
 

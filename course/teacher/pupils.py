@@ -10,13 +10,13 @@ from markupsafe import Markup
 
 from ..domain import audit
 from ..domain import login_cards as card_codes
-from ..domain.pupil_import import read_pupil_csv
 from ..domain.roster import (
     NO_PASSWORD_YET,
     add_pupil,
     apply_import,
     give_new_passwords,
     plan_import,
+    read_pupil_file,
     username_taken,
 )
 from ..domain.scope import classes_for, visible_pupil
@@ -84,7 +84,7 @@ def import_pupils():
 def _preview(data: bytes, target_id: int | None, status: int = 200):
     target = _target(target_id)
     taught = list(db.session.scalars(classes_for(current_user)))
-    preview = read_pupil_csv(data)
+    preview = read_pupil_file(data, current_user.school.name)
     plan = plan_import(db.session, current_user, preview, target, taught)
     confirm = ConfirmImportForm(csv_data=base64.urlsafe_b64encode(data).decode(), target=target_id or 0)
     return render_template("teacher/import_preview.html", plan=plan, preview=preview, target=target,
@@ -108,7 +108,7 @@ def confirm_import():
         return redirect(url_for("teacher.import_pupils"))
     target = _target(form.target.data)
     taught = list(db.session.scalars(classes_for(current_user)))
-    preview = read_pupil_csv(data)
+    preview = read_pupil_file(data, current_user.school.name)
     plan = plan_import(db.session, current_user, preview, target, taught)
     if not plan.ok:
         return _preview(data, form.target.data)

@@ -87,6 +87,7 @@ NAVIGATION = {
                              ("teacher.library", "Module library")],
     Role.ADMIN: [("admin.home", "Staff"), ("admin.settings", "School settings"), ("school_year.page", "School year"),
                  ("audit_log.search", "Audit log"), ("teacher.library", "Module library")],
+    Role.TRUST_ADMIN: [("trust.overview", "Schools")],
 }
 
 

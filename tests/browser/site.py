@@ -117,6 +117,7 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("governors-summary", "/safeguarding/summary"),
         PageType("requests-queue", "/safeguarding/requests"),
         PageType("request", "/safeguarding/requests/{pupil_request_id}"),
+        PageType("request-for-the-record", "/safeguarding/requests/{pupil_request_id}/record?system=cpoms"),
         PageType("directory", "/safeguarding/directory"),
         PageType("directory-service", "/safeguarding/directory/{service_id}"),
         PageType("audit-log", "/audit/"),
