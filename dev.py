@@ -58,18 +58,24 @@ def run() -> None:
         pass
 
 
-def ensure_test_provider() -> None:
-    """The sign-in tests' OpenID Connect provider (tests/oidc, pinned by its package-lock.json), when Node is here."""
+# The tests' Node.js tools, each pinned by its package-lock.json: the sign-in tests' OpenID Connect provider,
+# and the parsers and LMS runtime that read Harbour's exports back (GIFT, SCORM).
+NODE_TOOLS = (("tests/oidc", "oidc-provider"), ("tests/scorm", "scorm-again"))
+
+
+def ensure_node_tools() -> None:
+    """Install the tests' Node.js tools when npm is here (without Node, those tests skip outside CI)."""
     npm = shutil.which("npm")
-    if npm and not (ROOT / "tests" / "oidc" / "node_modules" / "oidc-provider").is_dir():
-        print("Installing the test OpenID Connect provider (npm ci --prefix tests/oidc) ...", flush=True)
-        subprocess.run([npm, "ci", "--prefix", "tests/oidc", "--no-audit", "--no-fund", "--loglevel=error"],
-                       check=False, cwd=ROOT)
+    for folder, package in NODE_TOOLS:
+        if npm and not (ROOT / folder / "node_modules" / package).is_dir():
+            print(f"Installing test tools (npm ci --prefix {folder}) ...", flush=True)
+            subprocess.run([npm, "ci", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error"],
+                           check=False, cwd=ROOT)
 
 
 def test(pytest_args: list[str]) -> int:
     ensure_environment("test")
-    ensure_test_provider()
+    ensure_node_tools()
     # Every core by default (pytest-xdist; each worker has its own databases): pass -n 0 to run in one process.
     if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
         pytest_args = ["-n", "auto", *pytest_args]
