@@ -265,37 +265,6 @@ def test_query_count_does_not_grow_with_the_class(teacher, client, page):
     assert at_five["n"] == at_sixty["n"]
 
 
-def test_feedback_on_a_safety_critical_question_is_never_held_back(teacher, client, auth):
-    """Answers held until the due date, but a question marked safety_critical explains the pupil's choice at once."""
-    from dataclasses import replace
-
-    target = class_id(teacher, "8A PSHE")
-    post_form(client, f"/teach/classes/{target}", f"/teach/classes/{target}/assign", {
-        "modules": ["account-control"], "due_date": (date.today() + timedelta(days=3)).isoformat(),
-        "answers_shown": "after_due_date"})
-    auth.logout()
-    auth.login_as("pupil")
-    with teacher.app_context():
-        module = library().get("account-control")
-        first, *rest = module.quiz.questions
-        module.quiz = replace(module.quiz, questions=(replace(first, safety_critical=True), *rest))
-        wrong = next(o for o in first.options if not o.correct)
-        held_back = next(o for o in rest[0].options if not o.correct)
-    html = client.get("/lessons/account-control/quiz").get_data(as_text=True)
-    token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
-    answers = {f"q-{q.id}": [next(o.id for o in q.options if not o.correct)] for q in [first, *rest]}
-    result = client.post("/lessons/account-control/quiz", follow_redirects=True, data={
-        "csrf_token": csrf_from(client, "/lessons/account-control/quiz"), "form_token": token,
-        **answers}).get_data(as_text=True)
-    assert "after the due date" in result and "Answers that matter for your safety" in result
-    assert html_text(wrong.feedback)[:40] in result
-    assert html_text(held_back.feedback)[:40] not in result  # an ordinary question still waits for the date
-
-
-def html_text(markdown_text: str) -> str:
-    return html_module.escape(markdown_text, quote=True).replace("&#x27;", "&#39;")
-
-
 def _module_marked_teach_in_class_first(app):
     """A module the library marks teach-in-class-first (the real course marks three; a test marks one if not)."""
     with app.app_context():

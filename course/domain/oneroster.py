@@ -210,7 +210,7 @@ def read_oneroster_zip(data: bytes, school_name: str = "") -> ImportPreview:
         # The school's own number (`identifier`, often the MIS admission number) when given, so a pupil first
         # imported from a CSV with that number is recognised; else the export's sourcedId, stable across exports.
         row = ImportRow(number, u["givenName"], u["familyName"], None, titles[0] if titles else "",
-                        "", u.get("identifier") or sourced_id, tuple(titles[1:]))
+                        "", u.get("identifier") or sourced_id, more_classes=tuple(titles[1:]))
         for column, value in (("givenName", row.first_name), ("familyName", row.last_name)):
             if len(value) > 60 or any(unicodedata.category(ch).startswith("C") for ch in value):
                 reader.problem("users.csv", number, column, "This is not a name.")
