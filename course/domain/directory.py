@@ -56,11 +56,16 @@ def sync_roles_from_files(session: Session, content: ContentLibrary) -> int:
     role needs a service). A safeguarding lead's edits to names, numbers and words stay. Returns how many
     schools changed; the caller commits."""
     changed = 0
+    # Every school's entries in one query, not one per school: this runs at each worker's start.
+    by_school: dict[int, dict[str, HelpService]] = {}
+    for row in session.scalars(select(HelpService)):
+        by_school.setdefault(row.school_id, {})[row.key] = row
     for school in session.scalars(select(School)):
         region = content.regions.get(school.region) or content.regions["uk"]
-        rows = {row.key: row for row in session.scalars(select(HelpService).where(HelpService.school_id == school.id))}
+        rows = by_school.get(school.id)
         if not rows:
             continue
+        file_keys = {service.key for service in region.services}
         touched = False
         for position, service in enumerate(region.services):
             row = rows.get(service.key)
@@ -75,7 +80,7 @@ def sync_roles_from_files(session: Session, content: ContentLibrary) -> int:
                 row.roles = list(service.roles)
                 touched = True
         for key, row in rows.items():
-            if key not in {s.key for s in region.services} and row.roles:
+            if key not in file_keys and row.roles:
                 row.roles = []  # the file no longer names it for any role: never a lesson's pick
                 touched = True
         if touched:

@@ -1,6 +1,6 @@
 """Pupils' requests to talk: the queue, one request with its chronology, notes and status changes."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..domain.help_requests import RequestProblem, add_note, change_status, open_request, queue, queue_counts
@@ -14,6 +14,7 @@ from ..domain.safeguarding_record import (
 from ..domain.scope import help_requests_for
 from ..extensions import db
 from ..models import HelpRequest, RequestStatus, utcnow
+from ..web.csv_export import download
 from ..web.db import writes
 from ..web.pdf import render_pdf
 from . import bp
@@ -122,8 +123,7 @@ def request_record_pdf(request_id: int):
     note_exported(db.session, current_user, help_request, system, "PDF")
     db.session.commit()
     filename = f"harbour-request-{help_request.id}-{system.value}.pdf"
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return download(pdf, "application/pdf", filename)
 
 
 @bp.post("/requests/<int:request_id>/record")

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from flask import Response, abort, current_app, render_template, url_for
+from flask import abort, current_app, render_template, url_for
 
 from ..domain.delivery import TEACH_IN_CLASS_FIRST_WHY
 from ..domain.quiz_export import gift, qti_package
 from ..domain.scorm_export import scorm_package
 from ..web.content import library
+from ..web.csv_export import download
 from ..web.page_context import (
     current_school,
     current_services,
@@ -46,8 +47,7 @@ def quiz_gift(slug: str):
     """The quiz in GIFT, for Moodle's question bank (Question bank → Import → GIFT format)."""
     module = _module_with_quiz(slug)
     text = gift(module.quiz, module.title, token_values_for_current_school().fill_text)
-    return Response(text, mimetype="text/plain", headers={
-        "Content-Disposition": f'attachment; filename="harbour-{slug}.gift.txt"'})
+    return download(text, "text/plain", f"harbour-{slug}.gift.txt")
 
 
 @bp.get("/library/<slug>/quiz-qti.zip")
@@ -55,8 +55,7 @@ def quiz_qti(slug: str):
     """The quiz as a QTI 2.1 package, for Canvas, Blackboard and other question banks that import QTI."""
     module = _module_with_quiz(slug)
     package = qti_package(module.quiz, module.title, token_values_for_current_school().fill_text)
-    return Response(package, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="harbour-{slug}-qti21.zip"'})
+    return download(package, "application/zip", f"harbour-{slug}-qti21.zip")
 
 
 @bp.get("/library/<slug>/scorm.zip")
@@ -84,5 +83,4 @@ def scorm(slug: str):
     files["scorm.css"] = (static / "scorm" / "scorm.css").read_bytes()
     files["scorm.js"] = (static / "scorm" / "scorm.js").read_bytes()
     package = scorm_package(slug, module.title, module.quiz.pass_mark if module.quiz else None, files)
-    return Response(package, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="harbour-{slug}-scorm12.zip"'})
+    return download(package, "application/zip", f"harbour-{slug}-scorm12.zip")

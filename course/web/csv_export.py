@@ -1,4 +1,4 @@
-"""CSV downloads that open safely in a spreadsheet."""
+"""Downloads: CSV that opens safely in a spreadsheet, and every other file a page offers to save."""
 
 import csv
 import io
@@ -25,7 +25,12 @@ def csv_response(rows: list[list], filename: str) -> Response:
         writer.writerow([safe_cell(cell) for cell in row])
     # A BOM so spreadsheet programs read the file as UTF-8 (accents in names survive).
     body = "\ufeff" + buffer.getvalue()
-    return Response(body, mimetype="text/csv", headers={
+    return download(body, "text/csv", filename)
+
+
+def download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    """A file to save, never kept in a shared cache: every export holds something of the school's."""
+    return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": content_disposition(filename), "Cache-Control": "no-store"})
 
 
