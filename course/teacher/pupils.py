@@ -13,6 +13,7 @@ from ..domain.roster import (
     add_pupil,
     apply_import,
     give_new_passwords,
+    import_audit_detail,
     plan_import,
     username_taken,
 )
@@ -107,10 +108,11 @@ def confirm_import():
     if not plan.ok:
         return _preview(data, form.target.data)
     try:
-        added = apply_import(db.session, current_user, plan, target, taught)
+        added, attached = apply_import(db.session, current_user, plan, target, taught)
+        db.session.flush()
         audit.record(db.session, current_user, "pupils_imported", target_type="class",
                      target_id=target.id if target else None,
-                     detail=f"{len(preview.rows)} rows, {len(added)} new pupils")
+                     detail=import_audit_detail(len(preview.rows), added, attached))
         db.session.commit()
     except Exception:
         db.session.rollback()
