@@ -66,10 +66,14 @@ class SchoolSettingsForm(FlaskForm):
         "Your safeguarding contact, as pupils should see it", validators=[
             DataRequired("Enter who pupils can talk to, for example 'Ms Rahman in Student Support (room 12)'."),
             Length(max=SAFEGUARDING_CONTACT_LIMIT)])
+    admins_reset_pupil_passwords = BooleanField(
+        "Admins may reset pupils' passwords and print their login cards")
+    dsl_two_factor_required = BooleanField(
+        "Safeguarding leads must use two-factor authentication (a code from an app on their phone)")
 
 
 class ErasePupilForm(FlaskForm):
-    confirm = BooleanField("Yes, erase this pupil. This cannot be undone.",
+    confirm = BooleanField("Yes, erase this pupil once a safeguarding lead confirms. This cannot be undone.",
                            validators=[DataRequired("Tick the box to confirm.")])
 
 

@@ -12,11 +12,12 @@ from .login_failure import LoginFailure
 from .module import Module
 from .progress import AttemptAnswer, Progress, QuizAttempt, Status
 from .school import School
+from .staff_notice import StaffNotice
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
     "AppendOnlyError", "AnswersShown", "Assignment", "assignment_pupil", "AuditEvent", "utcnow", "SchoolClass",
     "class_pupil", "class_teacher", "HelpRequest", "HelpRequestEvent", "RequestStatus", "Urgency",
     "HelpService", "LeaverSummary", "LoginFailure", "Module", "AttemptAnswer", "Progress", "QuizAttempt", "Status",
-    "School", "STAFF_ROLES", "Role", "User",
+    "School", "StaffNotice", "STAFF_ROLES", "Role", "User",
 ]

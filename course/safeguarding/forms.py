@@ -35,3 +35,8 @@ class HelpServiceForm(FlaskForm):
     hours = StringField("Opening hours", validators=[Optional(), Length(max=120)])
     last_checked = DateField("Last checked", validators=[DataRequired("Enter the date you last checked this entry.")])
     checked_today = BooleanField("I have checked this entry today")
+
+
+class ConfirmErasureForm(FlaskForm):
+    confirm = BooleanField("Yes, erase this pupil's data now. This cannot be undone.",
+                           validators=[DataRequired("Tick the box to confirm the erasure, or decline it.")])

@@ -17,9 +17,11 @@ from ..domain.roster import (
     plan_import,
     username_taken,
 )
+from ..domain.role_boundaries import ADMIN_PUPIL_RESETS_OFF, may_reset_pupil_passwords
 from ..domain.scope import classes_for, visible_pupil
 from ..extensions import db
 from ..web import login_throttle
+from ..web.errors import forbidden
 from . import bp
 from .classes import class_or_404
 from .forms import ConfirmImportForm, ImportForm, PupilForm
@@ -130,6 +132,8 @@ def confirm_import():
 def login_cards(class_id: int):
     """Login cards, 8 to a page. Giving a card sets a new first password: it is shown only here, once."""
     school_class = class_or_404(class_id)
+    if not may_reset_pupil_passwords(current_user):
+        raise forbidden(ADMIN_PUPIL_RESETS_OFF)
     which = request.form.get("which", "new")
     pupils = [p for p in school_class.pupils if which == "all" or p.password_hash == NO_PASSWORD_YET]
     if not pupils:
@@ -148,6 +152,8 @@ def reset_password(pupil_id: int):
     pupil = visible_pupil(db.session, current_user, pupil_id)
     if pupil is None:
         abort(404)
+    if not may_reset_pupil_passwords(current_user):
+        raise forbidden(ADMIN_PUPIL_RESETS_OFF)
     passwords = give_new_passwords([pupil], current_user.school)
     audit.record(db.session, current_user, "password_reset", target_type="user", target_id=pupil.id)
     login_throttle.clear_for(pupil.school_id, pupil.username)
