@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import login  # noqa: E402,F401
+from . import login, two_factor  # noqa: E402,F401

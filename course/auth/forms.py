@@ -24,3 +24,10 @@ class ChangePasswordForm(FlaskForm):
         DataRequired("Enter the new password again."), EqualTo("new_password", "The two passwords are not the same.")],
         render_kw={"autocomplete": "new-password"})
     submit = SubmitField("Change password")
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired("Enter the 6-digit code from your app, or a recovery code."),
+                                           Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none",
+                                  "spellcheck": "false"})

@@ -8,10 +8,10 @@ from ..domain import audit
 from ..domain.demo import DEMO_LOGINS
 from ..domain.passwords import hash_password, staff_password_problem, verify_password
 from ..extensions import db
-from ..models import School, User, utcnow
+from ..models import Role, School, User, utcnow
 from ..web import login_throttle
 from ..web.safe_redirect import safe_next
-from . import bp
+from . import bp, two_factor
 from .forms import ChangePasswordForm, LoginForm
 
 GENERIC_FAILURE = "That username and password do not match. Check them and try again, or ask your teacher."
@@ -46,6 +46,10 @@ def login():
         # lock, and 50 logins at once each holding it through argon2 queued past the busy timeout (503).
         db.session.commit()
         if password_hash is not None and verify_password(password_hash, form.password.data) and user.is_active:
+            if user.role == Role.SAFEGUARDING_LEAD and user.totp_secret:
+                # A safeguarding lead with two-factor on: the code comes next, before any session.
+                two_factor.begin(user, safe_next(request.args.get("next")))
+                return redirect(url_for("auth.login_code"))
             user.last_login_at = utcnow()
             db.session.commit()
             login_throttle.record_success(keys)
