@@ -15,7 +15,6 @@ from bench.run import format_table
 from bench.sessions import BenchRequest, first_module_slug, page_requests, quiz_body, session_cookie
 from course.extensions import db
 
-
 SMALL, LARGE = 12, 120  # ten times the pupils: a query per pupil or per class would show
 
 

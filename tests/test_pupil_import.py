@@ -1,5 +1,6 @@
 """The CSV importer: every problem named by row and column, nothing saved from a broken file."""
 
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -194,12 +195,12 @@ def test_a_teacher_attaches_a_pupil_in_no_class_and_the_audit_names_them(other_c
 
 
 def test_a_pupil_whose_only_class_is_archived_counts_as_in_no_class(other_class, auth, client):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from course.models import SchoolClass
 
     with other_class.app_context():
-        db.session.get(SchoolClass, class_id(other_class, "Other class")).archived_at = datetime.now(timezone.utc)
+        db.session.get(SchoolClass, class_id(other_class, "Other class")).archived_at = datetime.now(UTC)
         db.session.commit()
     auth.login_as("teacher")
     html = _preview(client, (HEADER + "Hidden,Child,8,\n").encode(), target=class_id(other_class, "8A PSHE"))

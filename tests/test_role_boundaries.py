@@ -8,7 +8,8 @@ from course.extensions import db
 from course.models import Role, School, StaffNotice, User
 from tests.conftest import csrf_from, post_form
 from tests.factories import class_id, make_user, user_id
-from tests.test_help_requests import _set_email, smtp_server  # noqa: F401 (a fixture)
+from tests.test_help_requests import _set_email
+from tests.test_help_requests import smtp_server as smtp_server  # noqa: F401 (a fixture)
 
 SETTINGS = {"name": "Harbour Demo School", "region": "uk",
             "safeguarding_contact": "Ms Rahman, our safeguarding lead, in Student Support (room 12)"}

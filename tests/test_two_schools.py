@@ -57,7 +57,7 @@ def _pages(app, schools: Schools, letter: str) -> dict[str, str]:
 
 
 def _first_difference(one: str, other: str) -> str:
-    at = next((i for i, (a, b) in enumerate(zip(one, other)) if a != b), min(len(one), len(other)))
+    at = next((i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), min(len(one), len(other)))
     return f"{one[max(0, at - 80):at + 80]!r} / {other[max(0, at - 80):at + 80]!r}"
 
 

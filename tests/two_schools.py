@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from course.extensions import db
-from course.models import Assignment, HelpRequest, HelpService, Module, QuizAttempt, Role, StaffNotice, User, utcnow
+from course.models import (
+    Assignment,
+    HelpRequest,
+    HelpService,
+    Module,
+    QuizAttempt,
+    Role,
+    StaffNotice,
+    User,
+    utcnow,
+)
 from tests.factories import make_class, make_school, make_user
 
 PASSWORD = "a-long-test-password"

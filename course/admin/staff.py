@@ -5,10 +5,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..domain import audit, notify
-from ..domain.role_boundaries import tell_leads
 from ..domain.accounts import school_name_taken
 from ..domain.directory import seed_help_services
 from ..domain.passwords import hash_password
+from ..domain.role_boundaries import tell_leads
 from ..extensions import db
 from ..models import STAFF_ROLES, Role, School, User
 from ..web import login_throttle

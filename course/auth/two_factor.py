@@ -15,7 +15,7 @@ from .forms import TwoFactorCodeForm
 
 PENDING = "two_factor_pending"  # the session key holding who passed the password step, and when
 PENDING_SECONDS = 300
-SETUP_SECRET = "two_factor_setup_secret"
+SETUP_SECRET = "two_factor_setup_secret"  # noqa: S105 (a session key, not a secret)
 WRONG_CODE = "That code did not work. Check the time on your phone, wait for a new code, and try again."
 TOO_MANY_CODES = ("There have been too many wrong codes for this account. For safety, logging in is paused for "
                   "{minutes} minutes.")

@@ -6,7 +6,7 @@ erasure and a safeguarding lead confirms it (only a lead may know who asked to t
 existing lead is told when someone becomes a lead or a lead's password is reset.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -66,7 +66,7 @@ def dismiss_notice(session: Session, viewer: User, notice_id: int) -> bool:
         StaffNotice.school_id == viewer.school_id)).first()
     if notice is None:
         return False
-    notice.dismissed_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    notice.dismissed_at = datetime.now(UTC).replace(tzinfo=None)
     return True
 
 
@@ -75,7 +75,7 @@ def dismiss_notice(session: Session, viewer: User, notice_id: int) -> bool:
 def request_erasure(session: Session, admin: User, pupil: User) -> None:
     """Mark the pupil as waiting for a lead's confirmation. The same for every pupil. Caller commits."""
     if pupil.erasure_requested_at is None:
-        pupil.erasure_requested_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        pupil.erasure_requested_at = datetime.now(UTC).replace(tzinfo=None)
         pupil.erasure_requested_by_id = admin.id
         tell_leads(session, admin.school_id, "erasure_requested", admin)
 

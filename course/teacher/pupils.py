@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..domain import audit
 from ..domain.pupil_import import read_pupil_csv
+from ..domain.role_boundaries import ADMIN_PUPIL_RESETS_OFF, may_reset_pupil_passwords
 from ..domain.roster import (
     NO_PASSWORD_YET,
     add_pupil,
@@ -17,7 +18,6 @@ from ..domain.roster import (
     plan_import,
     username_taken,
 )
-from ..domain.role_boundaries import ADMIN_PUPIL_RESETS_OFF, may_reset_pupil_passwords
 from ..domain.scope import classes_for, visible_pupil
 from ..extensions import db
 from ..web import login_throttle
