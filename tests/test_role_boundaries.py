@@ -133,3 +133,14 @@ def test_resetting_a_leads_password_tells_the_other_leads(demo, client, auth, sm
     assert "Deputy" not in smtp_server.messages[0].content.decode()
     with demo.app_context():
         assert verify_password(db.session.get(User, deputy).password_hash, "a-brand-new-password")
+
+
+@pytest.mark.parametrize("role,school_allows,may", [
+    (Role.TEACHER, False, True), (Role.SAFEGUARDING_LEAD, False, True), (Role.ADMIN, False, False),
+    (Role.ADMIN, True, True), (Role.PUPIL, True, False),
+])
+def test_who_may_reset_pupils_passwords(role, school_allows, may):
+    from course.domain.role_boundaries import may_reset_pupil_passwords
+
+    viewer = User(role=role, school=School(name="x", admins_reset_pupil_passwords=school_allows))
+    assert may_reset_pupil_passwords(viewer) is may

@@ -156,3 +156,39 @@ def test_the_demo_school_leaves_two_factor_off_so_its_published_logins_work(demo
 def test_only_leads_set_up_two_factor(demo, client, auth, role):
     auth.login_as(role)
     assert client.get("/account/two-factor").status_code == 404
+
+
+def _step_code(secret: str, step: int) -> str:
+    return pyotp.TOTP(secret).at(step * 30)
+
+
+@pytest.mark.parametrize("offset,last_used,accepted", [
+    (0, None, True), (-1, None, True), (1, None, True),   # this step, and one either side (clock drift)
+    (-2, None, False), (2, None, False),                   # further away
+    (0, 0, False), (-1, 0, False), (1, 0, True),           # a step already used, or older, never again
+], ids=lambda v: str(v))
+def test_which_codes_are_accepted(offset, last_used, accepted):
+    from course.domain.two_factor import check_code
+
+    secret, now_step = pyotp.random_base32(), 60_000_000
+    code = _step_code(secret, now_step + offset)
+    last = None if last_used is None else now_step + last_used
+    result = check_code(secret, code, last, now=now_step * 30 + 5)
+    assert (result is not None) == accepted
+    if accepted:
+        assert result == now_step + offset
+
+
+@pytest.mark.parametrize("typed", ["12345", "1234567", "abcdef", "", "12 34 5x"])
+def test_malformed_codes_are_refused_without_a_comparison(typed):
+    from course.domain.two_factor import check_code
+
+    assert check_code(pyotp.random_base32(), typed, None) is None
+
+
+def test_a_code_typed_with_spaces_counts():
+    from course.domain.two_factor import check_code
+
+    secret = pyotp.random_base32()
+    code = pyotp.TOTP(secret).now()
+    assert check_code(secret, f" {code[:3]} {code[3:]} ", None) is not None
