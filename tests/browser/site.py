@@ -8,9 +8,8 @@ The set-up pages need a Harbour with no school yet: `SETUP_PAGES`, checked on a 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 import pyotp
+from sqlalchemy import select
 
 from course.domain.help_requests import ask_to_talk
 from course.domain.passwords import hash_password
