@@ -192,3 +192,25 @@ def test_a_code_typed_with_spaces_counts():
     secret = pyotp.random_base32()
     code = pyotp.TOTP(secret).now()
     assert check_code(secret, f" {code[:3]} {code[3:]} ", None) is not None
+
+
+def test_the_operator_removes_a_lost_second_factor_and_the_other_leads_are_told(demo, client, auth, runner):
+    from course.models import Role, StaffNotice
+    from tests.factories import make_user
+
+    make_user(demo, "deputy.dsl", Role.SAFEGUARDING_LEAD, display_name="Deputy Lead")
+    auth.login_as("dsl")
+    _set_up(client)
+    assert runner.invoke(args=["two-factor-off", "nobody"]).exit_code == 1
+    result = runner.invoke(args=["two-factor-off", "dsl"])
+    assert result.exit_code == 0 and "removed" in result.output, result.output
+    with demo.app_context():
+        lead = db.session.scalars(select(User).where(User.username == "dsl")).one()
+        assert lead.totp_secret is None and lead.totp_recovery_hashes is None
+        notices = db.session.scalars(select(StaffNotice).where(StaffNotice.kind == "two_factor_removed")).all()
+        assert [n.recipient_id for n in notices] != [] and lead.id not in [n.recipient_id for n in notices]
+        assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "two_factor_removed")).one()
+    # Their old session ended; the password alone logs in again (the school does not require two-factor).
+    assert client.get("/safeguarding/requests").status_code == 302
+    assert _password_step(client).headers["Location"].endswith("/")
+    assert "nothing was changed" in runner.invoke(args=["two-factor-off", "dsl"]).output.lower()

@@ -21,6 +21,7 @@ ACTIONS = {
     "erasure_requested": "Asked for a pupil's data to be erased",
     "erasure_declined": "Declined the erasure of a pupil's data",
     "two_factor_set_up": "Set up two-factor authentication",
+    "two_factor_removed": "Removed a lead's two-factor authentication",
     "class_archived": "Archived a class",
     "class_restored": "Restored a class",
     "assignment_removed": "Removed an assignment",

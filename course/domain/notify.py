@@ -67,6 +67,8 @@ LEAD_NOTICE_EMAIL = {
                        "Someone at {school} was made a safeguarding lead."),
     "dsl_password_reset": ("Harbour: a safeguarding lead's password was reset",
                            "The password of a safeguarding lead at {school} was reset."),
+    "two_factor_removed": ("Harbour: a safeguarding lead's two-factor authentication was removed",
+                           "Two-factor authentication was removed from a safeguarding lead's account at {school}."),
     "erasure_requested": ("Harbour: an erasure is waiting for a safeguarding lead",
                           "An admin at {school} asked for a pupil's data to be erased. It waits for a "
                           "safeguarding lead to confirm or decline it."),

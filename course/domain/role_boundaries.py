@@ -31,6 +31,8 @@ NOTICE_TEXT = {
     "dsl_created": "A new safeguarding lead account, “{name}”, was created by {actor}.",
     "dsl_role_given": "{actor} made “{name}” a safeguarding lead.",
     "dsl_password_reset": "{actor} reset the password of safeguarding lead “{name}”.",
+    "two_factor_removed": "{actor} removed two-factor authentication from safeguarding lead “{name}”: they "
+                          "set it up again at their next login.",
     "erasure_requested": "{actor} asked for a pupil's data to be erased. A safeguarding lead confirms "
                          "or declines it under Erasures waiting.",
 }
@@ -44,11 +46,17 @@ def current_leads(session: Session, school_id: int, except_id: int | None = None
     return list(session.scalars(query))
 
 
-def tell_leads(session: Session, school_id: int, kind: str, actor: User, subject: User | None = None) -> list[User]:
-    """A notice in Harbour for every current lead (except the subject); returns those told. Caller commits."""
+OPERATOR = "The server's operator (a `flask` command)"
+
+
+def tell_leads(session: Session, school_id: int, kind: str, actor: User | None,
+               subject: User | None = None) -> list[User]:
+    """A notice in Harbour for every current lead (except the subject); returns those told. Caller commits.
+
+    `actor` None: a `flask` command run on the server."""
     leads = current_leads(session, school_id, except_id=subject.id if subject is not None else None)
     message = NOTICE_TEXT[kind].format(name=subject.display_name if subject is not None else "",
-                                       actor=f"{actor.display_name} ({actor.role_enum.label})")
+                                       actor=f"{actor.display_name} ({actor.role_enum.label})" if actor else OPERATOR)
     for lead in leads:
         session.add(StaffNotice(school_id=school_id, recipient_id=lead.id, kind=kind, message=message))
     return leads

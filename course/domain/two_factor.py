@@ -107,3 +107,10 @@ def turn_on(user: User, secret: str, step: int) -> list[str]:
     user.totp_last_step = step
     user.totp_recovery_hashes = hashes
     return codes
+
+
+def turn_off(user: User) -> None:
+    """For a lead who lost both phone and recovery codes; they set it up again at their next login."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.totp_recovery_hashes = None
