@@ -144,3 +144,32 @@ def test_who_may_reset_pupils_passwords(role, school_allows, may):
 
     viewer = User(role=role, school=School(name="x", admins_reset_pupil_passwords=school_allows))
     assert may_reset_pupil_passwords(viewer) is may
+
+
+def test_the_migration_runs_down_and_up_keeping_the_schools(tmp_path):
+    """0007_20c: existing schools keep two-factor off and admins out of pupils' passwords; down and up again."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from course import create_app
+    from tests.conftest import FIXTURE_CONTENT
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}",
+                      "CONTENT_ROOT": str(FIXTURE_CONTENT), "SECRET_KEY": "test"})
+    def query(sql: str, write: bool = False):
+        with db.engine.begin() as connection:
+            result = connection.execute(text(sql))
+            return None if write else result.all()
+
+    with app.app_context():
+        upgrade(revision="0006_erasure_counts")
+        query("INSERT INTO school (name, region, safeguarding_contact, pupils_choose_password, final_year_group, "
+              "created_at) VALUES ('Old School', 'uk', 'Ms A', false, 13, '2026-01-01')", write=True)
+        upgrade()
+        assert [tuple(r) for r in query("SELECT admins_reset_pupil_passwords, dsl_two_factor_required FROM school")] \
+            == [(0, 0)]
+        downgrade(revision="0006_erasure_counts")
+        assert query("SELECT name FROM school") == [("Old School",)]
+        upgrade()
+        assert query("SELECT count(*) FROM staff_notice") == [(0,)]
+        db.engine.dispose()
