@@ -59,8 +59,8 @@ def run() -> None:
 
 
 # The tests' Node.js tools, each pinned by its package-lock.json: the sign-in tests' OpenID Connect provider,
-# and the parsers and LMS runtime that read Harbour's exports back (GIFT, SCORM).
-NODE_TOOLS = (("tests/oidc", "oidc-provider"), ("tests/scorm", "scorm-again"))
+# the parsers and LMS runtime that read Harbour's exports back (GIFT, SCORM), and the Nu HTML Checker.
+NODE_TOOLS = (("tests/oidc", "oidc-provider"), ("tests/scorm", "scorm-again"), ("tests/tools", "vnu-jar"))
 
 
 def ensure_node_tools() -> None:

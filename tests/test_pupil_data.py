@@ -131,6 +131,15 @@ def test_erasure_needs_the_confirm_box_and_changes_nothing_without_it(demo, clie
     assert _count(demo, AuditEvent, AuditEvent.action == "pupil_erased") == 0
 
 
+def _lead_confirms(client, auth, pupil_id: int, decision: str = "erase", confirm: bool = True):
+    auth.logout()
+    auth.login_as("dsl")
+    data = {"csrf_token": csrf_from(client, "/safeguarding/erasures"), "decision": decision}
+    if confirm:
+        data[f"p{pupil_id}-confirm"] = "y"
+    return client.post(f"/safeguarding/erasures/{pupil_id}", data=data)
+
+
 def test_erasure_removes_personal_data_keeps_counts_and_the_audit_log(demo, client, auth):
     sam = _sam_did_a_quiz(demo)
     auth.login_as("admin")
@@ -141,15 +150,22 @@ def test_erasure_removes_personal_data_keeps_counts_and_the_audit_log(demo, clie
         completed = db.session.scalar(select(func.count()).select_from(Progress).where(
             Progress.pupil_id == sam, Progress.status == "completed"))
     response = _erase(client, sam)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/pupils")
-    assert "personal data was erased" in client.get("/admin/pupils").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/admin/pupils/{sam}")
+    assert "waiting for a safeguarding lead" in client.get(f"/admin/pupils/{sam}").get_data(as_text=True)
+    assert _count(demo, User, User.id == sam) == 1, "nothing is erased before a lead confirms"
+    auth.logout()
+    auth.login_as("dsl")
+    assert "1 erasure waiting for you" in client.get("/safeguarding/requests").get_data(as_text=True)
+    response = _lead_confirms(client, auth, sam)
+    assert response.status_code == 302
+    assert "personal data was erased" in client.get("/safeguarding/erasures").get_data(as_text=True)
     assert _count(demo, User, User.id == sam) == 0
     assert _count(demo, User, User.username == "sam") == 0
     assert _count(demo, Progress, Progress.pupil_id == sam) == 0
     assert _count(demo, QuizAttempt, QuizAttempt.pupil_id == sam) == 0
     assert _count(demo, AttemptAnswer, AttemptAnswer.attempt_id.in_(attempt_ids)) == 0
     assert _count(demo, class_pupil, class_pupil.c.pupil_id == sam) == 0
-    assert _count(demo, AuditEvent) == audit_before + 1
+    assert _count(demo, AuditEvent) == audit_before + 2  # asked for, then erased
     with demo.app_context():
         kept = db.session.scalars(select(LeaverSummary).where(LeaverSummary.reason == "erased")).one()
         assert (kept.pupil_count, kept.modules_completed, kept.quizzes_passed) == (1, completed, 1)
@@ -157,6 +173,8 @@ def test_erasure_removes_personal_data_keeps_counts_and_the_audit_log(demo, clie
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "pupil_erased")).one()
         assert event.target_id == sam and "Sam" not in event.detail
     # Sam cannot log in any more, and the pupil's pages are gone.
+    auth.logout()
+    auth.login_as("admin")
     assert client.get(f"/admin/pupils/{sam}").status_code == 404
     client.post("/logout", data={"csrf_token": csrf_from(client, "/help/")})
     login = client.post("/login", data={"username": "sam", "password": "sunny-otter-42",
@@ -164,21 +182,72 @@ def test_erasure_removes_personal_data_keeps_counts_and_the_audit_log(demo, clie
     assert login.status_code != 302
 
 
-@pytest.mark.parametrize("status", [RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.CLOSED])
-def test_a_pupil_who_asked_to_talk_is_not_erased(demo, client, auth, status):
-    sam = _sam_did_a_quiz(demo)
-    with demo.app_context():
-        pupil = db.session.get(User, sam)
-        db.session.add(HelpRequest(school_id=pupil.school_id, pupil_id=sam, message="please", status=status))
+def _asked_to_talk(app, pupil_id: int, status=RequestStatus.NEW) -> None:
+    with app.app_context():
+        pupil = db.session.get(User, pupil_id)
+        db.session.add(HelpRequest(school_id=pupil.school_id, pupil_id=pupil_id, message="please", status=status))
         db.session.commit()
+
+
+def _neutral(html: str, pupil_id: int, name: str, username: str) -> str:
+    import re
+
+    html = re.sub(rf"\b{re.escape(username)}\b", "USERNAME", html.replace(name, "NAME"))
+    html = re.sub(rf"/{pupil_id}\b", "/ID", html)
+    return re.sub(r'value="[^"]*"', 'value=""', html)
+
+
+@pytest.mark.parametrize("status", [RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.CLOSED])
+def test_an_admin_cannot_tell_who_asked_to_talk_from_the_erase_pages(demo, client, auth, status):
+    """The oracle: the pupil and erase pages, and asking for the erasure, read the same for every pupil."""
+    sam = _sam_did_a_quiz(demo)
+    other = make_user(demo, "quiet.one", Role.PUPIL, display_name="Quiet One", year_group=8)
+    _asked_to_talk(demo, sam, status)
     auth.login_as("admin")
-    assert "Nothing was erased" in client.get(f"/admin/pupils/{sam}").get_data(as_text=True)
-    response = _erase(client, sam)
-    body = response.get_data(as_text=True)
-    assert response.status_code == 409 and "Nothing was erased" in body and "safeguarding lead" in body
+    for page in ("/admin/pupils/{}", "/admin/pupils/{}/erase"):
+        asked = client.get(page.format(sam)).get_data(as_text=True)
+        not_asked = client.get(page.format(other)).get_data(as_text=True)
+        assert _neutral(asked, sam, "Sam Okafor", "sam") == _neutral(not_asked, other, "Quiet One", "quiet.one"), page
+        assert "holds records" not in asked
+    after = []
+    for pupil in (sam, other):
+        assert _erase(client, pupil).status_code == 302
+        after.append(client.get(f"/admin/pupils/{pupil}").get_data(as_text=True))
+    assert _neutral(after[0], sam, "Sam Okafor", "sam") == _neutral(after[1], other, "Quiet One", "quiet.one")
+    assert _count(demo, User, User.id.in_([sam, other])) == 2
+
+
+def test_the_lead_sees_who_asked_to_talk_and_confirms_keeping_the_requests(demo, client, auth):
+    sam = _sam_did_a_quiz(demo)
+    _asked_to_talk(demo, sam)
+    auth.login_as("admin")
+    _erase(client, sam)
+    auth.logout()
+    auth.login_as("dsl")
+    page = client.get("/safeguarding/erasures").get_data(as_text=True)
+    assert "Sam Okafor" in page and "Asked to talk 1 time" in page
+    refused = _lead_confirms(client, auth, sam, confirm=False)
+    assert refused.status_code == 422 and "Tick the box" in refused.get_data(as_text=True)
     assert _count(demo, User, User.id == sam) == 1
-    assert _count(demo, QuizAttempt, QuizAttempt.pupil_id == sam) > 0
-    assert _count(demo, AuditEvent, AuditEvent.action == "pupil_erased") == 0
+    assert _lead_confirms(client, auth, sam).status_code == 302
+    assert _count(demo, User, User.id == sam) == 0
+    assert _count(demo, HelpRequest) == 1, "the request to talk is a safeguarding record: it stays"
+    admin, dsl = user_id(demo, "admin"), user_id(demo, "dsl")
+    with demo.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "pupil_erased")).one()
+        assert event.actor_id == dsl and f"asked for by account #{admin}" in event.detail
+
+
+def test_the_lead_declines_and_nothing_is_erased(demo, client, auth):
+    sam = user_id(demo, "sam")
+    auth.login_as("admin")
+    _erase(client, sam)
+    assert _lead_confirms(client, auth, sam, decision="decline", confirm=False).status_code == 302
+    assert _count(demo, User, User.id == sam) == 1
+    assert "No erasures are waiting" in client.get("/safeguarding/erasures").get_data(as_text=True)
+    assert _count(demo, AuditEvent, AuditEvent.action == "erasure_declined") == 1
+    # Only a pupil waiting for erasure can be erased there.
+    assert _lead_confirms(client, auth, sam).status_code == 404
 
 
 def test_an_admins_export_never_shows_a_request_to_talk(demo, client, auth):

@@ -2,6 +2,7 @@
 
 import base64
 import io
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,98 @@ def test_the_school_account_column_is_read_checked_and_saved(demo, auth, client)
     page = post_form(client, "/teach/import", data={"file": (io.BytesIO(clash), "c.csv"), "target": 0},
                      content_type="multipart/form-data")
     assert page.status_code == 422 and "already belongs to someone else" in page.get_data(as_text=True)
+
+
+# --- Role boundaries: a teacher's file attaches only pupils in no class or already in their own classes ---
+
+MIS_HEADER = "First name,Last name,Year group,Class,Admission number\n"
+
+
+@pytest.fixture
+def other_class(demo):
+    """Another teacher's class holding one pupil, and one pupil in no class at all."""
+    from tests.factories import make_class, make_user
+
+    other_teacher = make_user(demo, "other-teacher")
+    hidden = make_user(demo, "hidden.child", Role.PUPIL, display_name="Hidden Child", year_group=8)
+    make_user(demo, "loose.child", Role.PUPIL, display_name="Loose Child", year_group=8)
+    with demo.app_context():
+        db.session.get(User, hidden).mis_id = "X100"
+        db.session.commit()
+    make_class(demo, "Other class", other_teacher, [hidden], year_group=8)
+    return demo
+
+
+def _classes_of(app, username: str) -> set[str]:
+    from course.models import SchoolClass, class_pupil
+
+    with app.app_context():
+        return set(db.session.scalars(
+            select(SchoolClass.name).join(class_pupil, class_pupil.c.class_id == SchoolClass.id)
+            .join(User, User.id == class_pupil.c.pupil_id).where(User.username == username)))
+
+
+def _neutral(html: str, name: str) -> str:
+    """The preview with the child's name and the per-request values taken out, to compare two previews."""
+    import re
+
+    for word in name.split():
+        html = html.replace(word, "NAME")
+    return re.sub(r'value="[^"]*"', 'value=""', html)
+
+
+@pytest.mark.parametrize("row", ["Hidden,Child,8,,\n", "Someone,Else,8,,X100\n"], ids=["by name", "by admission number"])
+def test_a_teacher_cannot_pull_another_teachers_pupil_and_the_preview_does_not_tell(other_class, auth, client, row):
+    auth.login_as("teacher")
+    target = class_id(other_class, "8A PSHE")
+    name = "Hidden Child" if row.startswith("Hidden") else "Someone Else"
+    seen = _preview(client, (MIS_HEADER + row).encode(), target=target).get_data(as_text=True)
+    assert "1 new pupil" in seen and "already in Harbour" not in seen and "Already here" not in seen
+    # Word for word what a child Harbour has never seen gets.
+    unknown_row = row.replace("Hidden,Child", "Nobody,Known").replace("Someone,Else", "Nobody,Known").replace("X100", "X999")
+    unseen = _preview(client, (MIS_HEADER + unknown_row).encode(), target=target).get_data(as_text=True)
+    assert _neutral(seen, name).replace("X100", "ID") == _neutral(unseen, "Nobody Known").replace("X999", "ID")
+    before = _pupils(other_class)
+    assert _confirm(client, seen).status_code == 302
+    assert _classes_of(other_class, "hidden.child") == {"Other class"}, "the other teacher's pupil was pulled across"
+    assert _pupils(other_class) == before + 1  # a new pupil, as the preview said
+
+
+def test_a_teacher_attaches_a_pupil_in_no_class_and_the_audit_names_them(other_class, auth, client):
+    auth.login_as("teacher")
+    target = class_id(other_class, "8A PSHE")
+    html = _preview(client, (HEADER + "Loose,Child,8,\n").encode(), target=target).get_data(as_text=True)
+    assert "0 new pupils, 1 already in Harbour" in html
+    _confirm(client, html)
+    assert _classes_of(other_class, "loose.child") == {"8A PSHE"}
+    with other_class.app_context():
+        loose = db.session.scalars(select(User.id).where(User.username == "loose.child")).one()
+        detail = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "pupils_imported")).one()
+    assert detail == f"1 rows, 0 new pupils, 1 already here put into the class: pupil ids {loose}"
+
+
+def test_a_pupil_whose_only_class_is_archived_counts_as_in_no_class(other_class, auth, client):
+    from datetime import datetime
+
+    from course.models import SchoolClass
+
+    with other_class.app_context():
+        db.session.get(SchoolClass, class_id(other_class, "Other class")).archived_at = datetime.now(UTC)
+        db.session.commit()
+    auth.login_as("teacher")
+    html = _preview(client, (HEADER + "Hidden,Child,8,\n").encode(), target=class_id(other_class, "8A PSHE"))
+    assert "1 already in Harbour" in html.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["dsl", "admin"])
+def test_a_lead_or_an_admin_may_move_any_pupil_of_the_school(other_class, auth, client, role):
+    auth.login_as(role)
+    target = class_id(other_class, "8A PSHE")
+    html = _preview(client, (MIS_HEADER + "Hidden,Child,8,,X100\n").encode(), target=target).get_data(as_text=True)
+    assert "0 new pupils, 1 already in Harbour" in html
+    _confirm(client, html)
+    assert _classes_of(other_class, "hidden.child") == {"Other class", "8A PSHE"}
+    with other_class.app_context():
+        hidden = db.session.scalars(select(User.id).where(User.username == "hidden.child")).one()
+        detail = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "pupils_imported")).one()
+    assert detail.endswith(f"pupil ids {hidden}")

@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from course.extensions import db
-from course.models import Assignment, HelpRequest, HelpService, Module, QuizAttempt, Role
+from course.models import (
+    Assignment,
+    HelpRequest,
+    HelpService,
+    Module,
+    QuizAttempt,
+    Role,
+    StaffNotice,
+    User,
+    utcnow,
+)
 from tests.factories import make_class, make_school, make_user
 
 PASSWORD = "a-long-test-password"
@@ -70,6 +80,17 @@ def build_school(app, s: Schools, school: str, name: str) -> None:
             db.session.flush()
             s.ids[f"request_{school}{n}"] = request.id
             s.ids[f"attempt_{school}{n}"] = attempt.id
+        # Notices to the lead and to someone else (for the dismiss route), and an erasure waiting for
+        # every pupil (for the lead's confirm route; nothing is confirmed without the box ticked).
+        for key, recipient in ((f"notice_{school}", f"dsl_{school}"), (f"notice2_{school}", f"teacher_{school}")):
+            notice = StaffNotice(school_id=sid, recipient_id=s[recipient], kind="dsl_created",
+                                 message=f"Noticetext {school}")
+            db.session.add(notice)
+            db.session.flush()
+            s.ids[key] = notice.id
+        for n in (1, 2, 3):
+            pupil = db.session.get(User, s[f"pupil_{school}{n}"])
+            pupil.erasure_requested_at, pupil.erasure_requested_by_id = utcnow(), s[f"admin_{school}"]
         s.ids[f"service_{school}"] = db.session.scalars(
             select(HelpService.id).where(HelpService.school_id == sid).order_by(HelpService.id)).first()
         db.session.commit()

@@ -1,6 +1,5 @@
 """Forms admins fill in: staff accounts, the school's settings, and the school year."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
 from ..domain.accounts import SAFEGUARDING_CONTACT_LIMIT, SCHOOL_NAME_LIMIT, USERNAME, USERNAME_RULE
 from ..domain.passwords import staff_password_problem
 from ..models import STAFF_ROLES
+from ..web.forms import HarbourForm
 
 ROLE_CHOICES = [(r.value, r.label) for r in STAFF_ROLES]
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@school.org.uk, or leave it empty.")
@@ -35,7 +35,7 @@ def _staff_password(_form, field):
         raise ValidationError(problem)
 
 
-class StaffDetailsForm(FlaskForm):
+class StaffDetailsForm(HarbourForm):
     display_name = StringField("Name", validators=[DataRequired("Enter the person's name."), Length(max=120)])
     email = StringField("Email (optional: safeguarding leads are told here when a request to talk arrives)",
                         validators=[Optional(), Length(max=254), EMAIL])
@@ -50,32 +50,36 @@ class NewStaffForm(StaffDetailsForm):
                              validators=[_staff_password])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(HarbourForm):
     password = PasswordField("New temporary password", validators=[_staff_password])
 
 
-class DeleteStaffForm(FlaskForm):
+class DeleteStaffForm(HarbourForm):
     confirm = BooleanField("Yes, delete this account. Its audit events and notes are kept under the name.",
                            validators=[DataRequired("Tick the box to confirm.")])
 
 
-class SchoolSettingsForm(FlaskForm):
+class SchoolSettingsForm(HarbourForm):
     name = StringField("School name", validators=[DataRequired("Enter the school's name."), Length(max=SCHOOL_NAME_LIMIT)])
     region = SelectField("Help directory region")
     safeguarding_contact = TextAreaField(
         "Your safeguarding contact, as pupils should see it", validators=[
             DataRequired("Enter who pupils can talk to, for example 'Ms Rahman in Student Support (room 12)'."),
             Length(max=SAFEGUARDING_CONTACT_LIMIT)])
+    admins_reset_pupil_passwords = BooleanField(
+        "Admins may reset pupils' passwords and print their login cards")
+    dsl_two_factor_required = BooleanField(
+        "Safeguarding leads must use two-factor authentication (a code from an app on their phone)")
 
 
-class ErasePupilForm(FlaskForm):
-    confirm = BooleanField("Yes, erase this pupil. This cannot be undone.",
+class ErasePupilForm(HarbourForm):
+    confirm = BooleanField("Yes, erase this pupil once a safeguarding lead confirms. This cannot be undone.",
                            validators=[DataRequired("Tick the box to confirm.")])
 
 
 # The school-year page
 
-class SchoolYearSettingsForm(FlaskForm):
+class SchoolYearSettingsForm(HarbourForm):
     final_year_group = IntegerField("Last year group the school teaches", validators=[
         InputRequired("Enter the last year group, for example 11 or 13."),
         NumberRange(1, 14, "Use a year group from 1 to 14.")])
@@ -94,11 +98,11 @@ class SchoolYearSettingsForm(FlaskForm):
         return valid
 
 
-class RolloverForm(FlaskForm):
+class RolloverForm(HarbourForm):
     fingerprint = HiddenField(validators=[DataRequired()])
     confirm = BooleanField("I have checked the preview above", validators=[
         DataRequired("Tick the box to confirm you have checked the preview.")])
 
 
-class RetentionForm(FlaskForm):
+class RetentionForm(HarbourForm):
     pass

@@ -1,12 +1,11 @@
-"""Admins: a pupil's data — download everything Harbour holds about them, or erase it (with a confirm step)."""
+"""Admins: a pupil's data — download everything Harbour holds about them, or ask for its erasure (a lead confirms)."""
 
 import json
-from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..domain import audit, pupil_data
+from ..domain import audit, notify, pupil_data, role_boundaries
 from ..domain.scope import pupils_for, visible_pupil
 from ..extensions import db
 from ..models import User
@@ -31,7 +30,7 @@ def pupils():
 @bp.get("/pupils/<int:pupil_id>")
 def pupil(pupil_id: int):
     found = _pupil_or_404(pupil_id)
-    return render_template("admin/pupil.html", pupil=found, problem=pupil_data.erase_problem(db.session, found))
+    return render_template("admin/pupil.html", pupil=found)
 
 
 def _audit_export(pupil: User, kind: str) -> None:
@@ -60,35 +59,28 @@ def export_html(pupil_id: int):
     return render_template("admin/pupil_data.html", pupil=found, data=data), 200, {"Cache-Control": "no-store"}
 
 
-def _render_erase(pupil: User, form: ErasePupilForm, problem: str | None, status: int):
-    return render_template("admin/erase_pupil.html", pupil=pupil, form=form, problem=problem), status
+def _render_erase(pupil: User, form: ErasePupilForm, status: int):
+    return render_template("admin/erase_pupil.html", pupil=pupil, form=form), status
 
 
 @bp.get("/pupils/<int:pupil_id>/erase")
 def erase_confirm(pupil_id: int):
-    found = _pupil_or_404(pupil_id)
-    return _render_erase(found, ErasePupilForm(formdata=None), pupil_data.erase_problem(db.session, found), 200)
+    return _render_erase(_pupil_or_404(pupil_id), ErasePupilForm(formdata=None), 200)
 
 
 @bp.post("/pupils/<int:pupil_id>/erase")
 def erase(pupil_id: int):
+    """Ask for the erasure: a safeguarding lead confirms it. The same steps and words for every pupil."""
     found = _pupil_or_404(pupil_id)
     form = ErasePupilForm()
-    problem = pupil_data.erase_problem(db.session, found)
-    if problem:
-        return _render_erase(found, form, problem, 409)
     if not form.validate_on_submit():
-        return _render_erase(found, form, None, 422)
-    year_group = found.year_group
-    try:
-        result = pupil_data.erase(db.session, found, date.today())
-    except pupil_data.CannotErase as error:
-        db.session.rollback()
-        return _render_erase(_pupil_or_404(pupil_id), form, str(error), 409)
-    # No name in the audit log: it outlives the erasure.
-    audit.record(db.session, current_user, "pupil_erased", target_type="user", target_id=pupil_id,
-                 detail=f"pupil #{pupil_id}" + (f" (Year {year_group})" if year_group else "") + ": "
-                 + result.describe())
-    db.session.commit()
-    flash(f"{result.name}'s personal data was erased. Anonymous counts and the audit log were kept.", "success")
-    return redirect(url_for("admin.pupils"))
+        return _render_erase(found, form, 422)
+    if found.erasure_requested_at is None:
+        role_boundaries.request_erasure(db.session, current_user, found)
+        audit.record(db.session, current_user, "erasure_requested", target_type="user", target_id=pupil_id,
+                     detail=f"pupil #{pupil_id}")
+        db.session.commit()
+        notify.notify_leads(db.session, current_app.config, found.school, "erasure_requested")
+    flash(f"Erasure of {found.display_name}'s data asked for. A safeguarding lead confirms it; until then "
+          "nothing is erased.", "success")
+    return redirect(url_for("admin.pupil", pupil_id=pupil_id))

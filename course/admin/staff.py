@@ -1,13 +1,14 @@
 """Admins: the school's staff accounts and roles, and the school's settings."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..domain import audit
+from ..domain import audit, notify
 from ..domain.accounts import school_name_taken
 from ..domain.directory import seed_help_services
 from ..domain.passwords import hash_password
+from ..domain.role_boundaries import tell_leads
 from ..extensions import db
 from ..models import STAFF_ROLES, Role, School, User
 from ..web import login_throttle
@@ -53,10 +54,24 @@ def new_staff():
             db.session.flush()
             audit.record(db.session, current_user, "staff_created", target_type="user", target_id=user.id,
                          detail=f"{user.display_name}: {Role(user.role).label}")
+            if user.role == Role.SAFEGUARDING_LEAD:
+                _tell_leads("dsl_created", user)
             db.session.commit()
+            if user.role == Role.SAFEGUARDING_LEAD:
+                _email_leads("dsl_created", user)
             flash(f"Account created for {user.display_name}. Give them the first password in person.", "success")
             return redirect(url_for("admin.home"))
     return render_template("admin/new_staff.html", form=form), 422 if form.is_submitted() else 200
+
+
+def _tell_leads(kind: str, user: User) -> None:
+    """Every existing safeguarding lead hears of a new lead or a lead's reset password (in Harbour)."""
+    tell_leads(db.session, current_user.school_id, kind, current_user, subject=user)
+
+
+def _email_leads(kind: str, user: User) -> None:
+    # After the commit: a mail server that is down never undoes the change.
+    notify.notify_leads(db.session, current_app.config, current_user.school, kind, except_id=user.id)
 
 
 def _render_staff(user: User, details=None, reset=None, delete=None, status: int = 200):
@@ -88,10 +103,14 @@ def update_staff(user_id: int):
         user.rotate_session_token()  # their open sessions end: the new role applies from the next login
         audit.record(db.session, current_user, "role_changed", target_type="user", target_id=user.id,
                      detail=f"{user.display_name}: {Role(old_role).label} → {Role(user.role).label}")
+        if user.role == Role.SAFEGUARDING_LEAD:
+            _tell_leads("dsl_role_given", user)
     else:
         audit.record(db.session, current_user, "staff_updated", target_type="user", target_id=user.id,
                      detail=user.display_name)
     db.session.commit()
+    if form.role.data != old_role and user.role == Role.SAFEGUARDING_LEAD:
+        _email_leads("dsl_role_given", user)
     flash(f"Saved {user.display_name}'s account.", "success")
     return redirect(url_for("admin.staff", user_id=user.id))
 
@@ -108,7 +127,12 @@ def reset_staff_password(user_id: int):
     audit.record(db.session, current_user, "password_reset", target_type="user", target_id=user.id,
                  detail=user.display_name)
     login_throttle.clear_for(user.school_id, user.username)
+    is_lead = user.role == Role.SAFEGUARDING_LEAD
+    if is_lead:
+        _tell_leads("dsl_password_reset", user)
     db.session.commit()
+    if is_lead:
+        _email_leads("dsl_password_reset", user)
     flash(f"{user.display_name}'s password was reset. They choose a new one when they next log in.", "success")
     return redirect(url_for("admin.staff", user_id=user.id))
 
@@ -144,12 +168,18 @@ def settings():
         else:
             changed = [label for label, old, new in [
                 ("name", school.name, form.name.data.strip()), ("region", school.region, form.region.data),
-                ("safeguarding contact", school.safeguarding_contact, form.safeguarding_contact.data.strip())]
+                ("safeguarding contact", school.safeguarding_contact, form.safeguarding_contact.data.strip()),
+                ("admins reset pupils' passwords", school.admins_reset_pupil_passwords,
+                 form.admins_reset_pupil_passwords.data),
+                ("two-factor authentication for safeguarding leads", school.dsl_two_factor_required,
+                 form.dsl_two_factor_required.data)]
                 if old != new]
             new_region = form.region.data != school.region
             school.name = form.name.data.strip()
             school.region = form.region.data
             school.safeguarding_contact = form.safeguarding_contact.data.strip()
+            school.admins_reset_pupil_passwords = form.admins_reset_pupil_passwords.data
+            school.dsl_two_factor_required = form.dsl_two_factor_required.data
             if new_region:
                 seed_help_services(db.session, school, library())
             if changed:

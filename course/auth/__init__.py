@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import card, login, sso  # noqa: E402,F401
+from . import card, login, sso, two_factor  # noqa: E402,F401

@@ -8,10 +8,10 @@ from ..domain import audit
 from ..domain.demo import DEMO_LOGINS
 from ..domain.passwords import chosen_password_problem, hash_password, verify_password
 from ..extensions import db
-from ..models import School, User, utcnow
+from ..models import Role, School, User, utcnow
 from ..web import login_throttle, security
 from ..web.safe_redirect import safe_next
-from . import bp
+from . import bp, two_factor
 from .forms import ChangePasswordForm, LoginForm
 from .sso import providers_for_login_page
 
@@ -53,6 +53,12 @@ def login():
                                    demo_logins=current_app.config["HARBOUR_DEMO"], demo_accounts=DEMO_LOGINS,
                                    sso=providers_for_login_page(schools)), 429
         if password_ok and user.is_active:
+            if user.role == Role.SAFEGUARDING_LEAD and user.totp_secret:
+                # A safeguarding lead with two-factor on: the password's count is settled, and the code
+                # comes next (throttled on its own), before any session.
+                login_throttle.record_success(reservation)
+                two_factor.begin(user, safe_next(request.args.get("next")))
+                return redirect(url_for("auth.login_code"))
             user.last_login_at = utcnow()
             db.session.commit()
             login_throttle.record_success(reservation)

@@ -58,3 +58,46 @@ def notify_new_request(session: Session, config: dict, school: School, queue_url
         return False
     return send(config, new_request_notice(school, queue_url, config.get("SMTP_FROM") or "harbour@localhost",
                                            recipients))
+
+
+# What each notice to safeguarding leads says by email: the kind of change, never who or by whom.
+LEAD_NOTICE_EMAIL = {
+    "dsl_created": ("Harbour: a new safeguarding lead account",
+                    "A new safeguarding lead account was created at {school}."),
+    "dsl_role_given": ("Harbour: someone was made a safeguarding lead",
+                       "Someone at {school} was made a safeguarding lead."),
+    "dsl_password_reset": ("Harbour: a safeguarding lead's password was reset",
+                           "The password of a safeguarding lead at {school} was reset."),
+    "two_factor_removed": ("Harbour: a safeguarding lead's two-factor authentication was removed",
+                           "Two-factor authentication was removed from a safeguarding lead's account at {school}."),
+    "erasure_requested": ("Harbour: an erasure is waiting for a safeguarding lead",
+                          "An admin at {school} asked for a pupil's data to be erased. It waits for a "
+                          "safeguarding lead to confirm or decline it."),
+}
+
+
+def lead_notice(school: School, kind: str, sender: str, recipients: list[str]) -> EmailMessage:
+    subject, body = LEAD_NOTICE_EMAIL[kind]
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message.set_content(
+        body.format(school=school.name) + "\n\n"
+        "Log in to Harbour to see what changed and who changed it; the notice waits on your Requests to talk "
+        "page until you dismiss it. If you did not expect this, tell your headteacher.\n\n"
+        "This email names no one, on purpose. Please do not forward it.\n")
+    return message
+
+
+def notify_leads(session: Session, config: dict, school: School, kind: str, except_id: int | None = None) -> bool:
+    """Email every current safeguarding lead (but `except_id`, the one the change is about)."""
+    if not config.get("SMTP_HOST"):
+        return False
+    recipients = list(session.scalars(select(User.email).where(
+        User.school_id == school.id, User.role == Role.SAFEGUARDING_LEAD, User.is_active_account,
+        User.left_at.is_(None), User.email.is_not(None), User.email != "",
+        *([User.id != except_id] if except_id is not None else [])).order_by(User.id)))
+    if not recipients:
+        return False
+    return send(config, lead_notice(school, kind, config.get("SMTP_FROM") or "harbour@localhost", recipients))

@@ -6,9 +6,10 @@ places. What is kept: the audit log (events keep their labels; the account's id 
 empty) and anonymous counts (one `LeaverSummary` row with reason "erased": how many modules the
 pupil completed and quizzes they passed, by school year and year group, with no name or id).
 
-A pupil who has asked to talk is not erased here: requests to talk are safeguarding records, kept
-under the school's safeguarding retention, and the safeguarding lead decides about them (the same
-rule as the end-of-year deletion of leavers in school_year.py).
+An admin asks for an erasure and a safeguarding lead confirms it (role_boundaries.py), for every
+pupil alike: only a lead may know whether a pupil asked to talk, so nothing an admin sees may differ
+between pupils who did and pupils who did not. When the lead confirms, requests to talk stay (they are
+safeguarding records, kept under the school's safeguarding retention) with the pupil's link emptied.
 """
 
 from dataclasses import dataclass
@@ -109,11 +110,19 @@ def erase_problem(session: Session, pupil: User) -> str | None:
     return None
 
 
-def erase(session: Session, pupil: User, today: date) -> ErasureResult:
-    """Delete the pupil and everything personal with them; keep anonymous counts. The caller audits and commits."""
+def requests_to_talk_count(session: Session, pupil: User) -> int:
+    """For a safeguarding lead's eyes only (the erasure they confirm)."""
+    return session.scalar(select(func.count()).select_from(HelpRequest).where(HelpRequest.pupil_id == pupil.id)) or 0
+
+
+def erase(session: Session, pupil: User, today: date, lead_confirmed: bool = False) -> ErasureResult:
+    """Delete the pupil and everything personal with them; keep anonymous counts. The caller audits and commits.
+
+    A pupil who asked to talk is erased only with a safeguarding lead's confirmation; their requests stay.
+    """
     if pupil.role != Role.PUPIL:
         raise CannotErase("Only pupils are erased here.")
-    problem = erase_problem(session, pupil)
+    problem = None if lead_confirmed else erase_problem(session, pupil)
     if problem:
         raise CannotErase(problem)
     completed = session.scalar(select(func.count()).select_from(Progress).where(

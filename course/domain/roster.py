@@ -9,6 +9,7 @@ from ..models import Role, School, SchoolClass, User
 from .oneroster import is_zip, read_oneroster_zip
 from .passwords import child_friendly_password, hash_password
 from .pupil_import import ImportPreview, ImportProblem, ImportRow, read_pupil_csv, username_base
+from .scope import attachable_pupils
 
 # A pupil added by a teacher cannot log in until a login card gives them a first password.
 NO_PASSWORD_YET = "!no-password-yet"  # noqa: S105 (not a password: a hash no password matches)
@@ -33,12 +34,17 @@ class ImportPlan:
 
 def plan_import(session: Session, teacher: User, preview: ImportPreview, target: SchoolClass | None,
                 taught: list[SchoolClass]) -> ImportPlan:
-    """Check the rows against the school: usernames taken, pupils already here, classes the teacher may fill."""
+    """Check the rows against the school: usernames taken, pupils already here, classes the teacher may fill.
+
+    "Already here" matches only pupils the importer may attach (`scope.attachable_pupils`): for a teacher,
+    a row naming a child in another teacher's class reads exactly as a child Harbour has never seen (a new
+    pupil), so the preview never tells a teacher who else is at the school.
+    """
     plan = ImportPlan(preview)
     if preview.problems:
         return plan
     school_id = teacher.school_id
-    pupils = session.scalars(select(User).where(User.school_id == school_id, User.role == Role.PUPIL)).all()
+    pupils = session.scalars(attachable_pupils(teacher)).all()
     by_mis = {p.mis_id: p for p in pupils if p.mis_id}
     by_name = {(p.display_name.casefold(), p.year_group): p for p in pupils}
     taken = set(session.scalars(select(User.username).where(User.school_id == school_id)))
@@ -87,8 +93,11 @@ def unique_username(base: str, taken: set[str]) -> str:
 
 
 def apply_import(session: Session, teacher: User, plan: ImportPlan, target: SchoolClass | None,
-                 taught: list[SchoolClass]) -> list[User]:
-    """Save the whole plan in one transaction; the caller commits. Returns the pupils added."""
+                 taught: list[SchoolClass]) -> tuple[list[User], list[User]]:
+    """Save the whole plan in one transaction; the caller commits.
+
+    Returns the pupils added and the pupils already here who were put into a class they were not in.
+    """
     school: School = teacher.school
     classes = {c.name.casefold(): c for c in taught}
     for name in plan.new_classes:
@@ -97,7 +106,7 @@ def apply_import(session: Session, teacher: User, plan: ImportPlan, target: Scho
         session.add(created)
         classes[name.casefold()] = created
     taken = set(session.scalars(select(User.username).where(User.school_id == teacher.school_id)))
-    added = []
+    added, attached = [], []
     for row in plan.preview.rows:
         pupil = plan.existing.get(row.row)
         if pupil is None:
@@ -114,12 +123,23 @@ def apply_import(session: Session, teacher: User, plan: ImportPlan, target: Scho
         for school_class in [target] if target else [classes[name.casefold()] for name in row.class_names]:
             if pupil not in school_class.pupils:
                 school_class.pupils.append(pupil)
+                if pupil not in added and pupil not in attached:
+                    attached.append(pupil)
     for school_class in classes.values():
         if school_class.year_group is None:
             years = {p.year_group for p in school_class.pupils if p.year_group}
             if len(years) == 1:
                 school_class.year_group = years.pop()
-    return added
+    return added, attached
+
+
+def import_audit_detail(rows: int, added: list[User], attached: list[User]) -> str:
+    """The audit line of an import. Pupils attached are named by id: an id outlives an erasure harmlessly."""
+    detail = f"{rows} rows, {len(added)} new pupils"
+    if attached:
+        detail += f", {len(attached)} already here put into the class: pupil ids " + ", ".join(
+            str(p.id) for p in attached)
+    return detail
 
 
 def add_pupil(session: Session, teacher: User, school_class: SchoolClass, first_name: str, last_name: str,

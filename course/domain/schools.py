@@ -58,7 +58,8 @@ def problems_with(session: Session, content: ContentLibrary, new: NewSchool) -> 
 
 def create_school(session: Session, content: ContentLibrary, new: NewSchool) -> tuple[School, User]:
     """Add the school, its help directory (from its region) and its first admin. The caller commits."""
-    school = School(name=new.name.strip(), region=new.region, safeguarding_contact=new.safeguarding_contact.strip())
+    school = School(name=new.name.strip(), region=new.region, safeguarding_contact=new.safeguarding_contact.strip(),
+                    dsl_two_factor_required=True)  # a new school starts with its leads' two-factor on
     session.add(school)
     session.flush()
     seed_help_services(session, school, content)

@@ -50,6 +50,28 @@ def pupils_for(viewer: User) -> Select[tuple[User]]:
     return query.order_by(User.display_name)
 
 
+def attachable_pupils(viewer: User) -> Select[tuple[User]]:
+    """Pupils already in Harbour whom the viewer may put into a class of theirs.
+
+    Leads and admins: any pupil of the school. A teacher: pupils in no active class, and pupils already
+    in one of the teacher's classes; a pupil in another teacher's class is moved by that teacher, a lead
+    or an admin, never pulled across by a CSV row.
+    """
+    query = select(User).where(User.school_id == viewer.school_id, User.role == Role.PUPIL)
+    if viewer.role == Role.TEACHER:
+        active = (select(class_pupil.c.pupil_id)
+                  .join(SchoolClass, SchoolClass.id == class_pupil.c.class_id)
+                  .where(SchoolClass.archived_at.is_(None)))
+        taught = (select(class_pupil.c.pupil_id)
+                  .join(class_teacher, class_teacher.c.class_id == class_pupil.c.class_id)
+                  .join(SchoolClass, SchoolClass.id == class_pupil.c.class_id)
+                  .where(class_teacher.c.teacher_id == viewer.id, SchoolClass.archived_at.is_(None)))
+        query = query.where(or_(User.id.not_in(active), User.id.in_(taught)))
+    elif viewer.role not in (Role.SAFEGUARDING_LEAD, Role.ADMIN):
+        query = query.where(false())
+    return query
+
+
 def visible_class(session: Session, viewer: User, class_id: int, include_archived: bool = True) -> SchoolClass | None:
     return session.scalars(classes_for(viewer, include_archived).where(SchoolClass.id == class_id)).first()
 

@@ -1,16 +1,16 @@
 """The form a pupil fills in to ask to talk to someone at school."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..domain.help_requests import MESSAGE_LIMIT
 from ..models import Urgency
+from ..web.forms import HarbourForm
 
 URGENCY_CHOICES = [(u.value, u.label) for u in (Urgency.NOT_SAID, Urgency.WHEN_YOU_CAN, Urgency.TODAY, Urgency.NOW)]
 
 
-class AskToTalkForm(FlaskForm):
+class AskToTalkForm(HarbourForm):
     message = TextAreaField("What would you like to talk about? (optional)", validators=[
         Optional(), Length(max=MESSAGE_LIMIT, message=f"Please keep the message under {MESSAGE_LIMIT} characters. "
                                                       "You can say more in person.")])

@@ -13,11 +13,12 @@ from .module import Module
 from .progress import AttemptAnswer, Progress, QuizAttempt, Status
 from .school import School
 from .sign_in import SchoolSignIn, UsedNonce
+from .staff_notice import StaffNotice
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
     "AppendOnlyError", "AnswersShown", "Assignment", "assignment_pupil", "AuditEvent", "utcnow", "SchoolClass",
     "class_pupil", "class_teacher", "HelpRequest", "HelpRequestEvent", "RequestStatus", "Urgency",
     "HelpService", "LeaverSummary", "LoginFailure", "Module", "AttemptAnswer", "Progress", "QuizAttempt", "Status",
-    "School", "SchoolSignIn", "UsedNonce", "STAFF_ROLES", "Role", "User",
+    "School", "SchoolSignIn", "StaffNotice", "UsedNonce", "STAFF_ROLES", "Role", "User",
 ]

@@ -25,6 +25,12 @@ class School(db.Model):
     # How long leavers' data is kept: a number of days, or None for "to the end of the following
     # term" (see course/domain/school_year.py for how term dates are approximated).
     leaver_retention_days: Mapped[int | None]
+    # Admins may reset a pupil's password (and so could log in as them) only if the school allows it.
+    admins_reset_pupil_passwords: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Safeguarding leads must use two-factor authentication. Set-up (page and `flask setup`) turns it on
+    # for a new school (domain/schools.py); the migration left it off for schools that existed before,
+    # so no lead is locked out without warning; the demo school leaves it off so its published logins work.
+    dsl_two_factor_required: Mapped[bool] = mapped_column(default=False, server_default="0")
     year_rolled_over_at: Mapped[datetime | None]
     # Bumped on every change to the school's help directory (course/domain/directory.py): each worker
     # keeps the directory it shows on every page, and a new number tells it the copy is stale.

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -78,6 +78,14 @@ class User(UserMixin, db.Model):
     # Changing this token logs out every session of the user (logout, password change).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     left_at: Mapped[datetime | None]
+    # Pupils only: an admin asked for this pupil's erasure; a safeguarding lead confirms or declines it.
+    erasure_requested_at: Mapped[datetime | None]
+    erasure_requested_by_id: Mapped[int | None]  # the admin's id (no foreign key: it outlives them)
+    # Two-factor authentication (safeguarding leads): the TOTP secret once set up, the hashes of the
+    # unused recovery codes, and the last time step accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_recovery_hashes: Mapped[list | None] = mapped_column(JSON)
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

@@ -1,13 +1,13 @@
 """The first set-up form: the school, and its first admin."""
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..domain.accounts import SAFEGUARDING_CONTACT_LIMIT, SCHOOL_NAME_LIMIT
+from ..web.forms import HarbourForm
 
 
-class SetupForm(FlaskForm):
+class SetupForm(HarbourForm):
     name = StringField("School name", validators=[DataRequired("Enter the school's name."), Length(max=SCHOOL_NAME_LIMIT)])
     region = SelectField("Region", validate_choice=False)
     safeguarding_contact = TextAreaField(

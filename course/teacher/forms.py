@@ -1,6 +1,5 @@
 """Forms teachers fill in."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..domain.accounts import CLASS_NAME_LIMIT, FIRST_NAME_LIMIT, LAST_NAME_LIMIT, USERNAME, USERNAME_RULE
 from ..domain.delivery import IN_CLASS, INDEPENDENT
 from ..models import AnswersShown
+from ..web.forms import HarbourForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -29,7 +29,7 @@ class MultiCheckboxField(SelectMultipleField):
             raise ValidationError("That choice is not one of the options on the page. Nothing was changed.")
 
 
-class AssignForm(FlaskForm):
+class AssignForm(HarbourForm):
     modules = MultiCheckboxField("Modules", validators=[DataRequired("Choose at least one module.")])
     due_date = DateField("Due date (optional)", validators=[Optional()])
     pupils = MultiCheckboxField("Only these pupils (optional)", coerce=int, validators=[Optional()])
@@ -46,22 +46,22 @@ class AssignForm(FlaskForm):
     confirm_independent = BooleanField("I have read why, and still want to set it as independent work")
 
 
-class DueDateForm(FlaskForm):
+class DueDateForm(HarbourForm):
     due_date = DateField("New due date", validators=[Optional()])
 
 
-class ClassForm(FlaskForm):
+class ClassForm(HarbourForm):
     name = StringField("Class name", validators=[DataRequired("Enter a name for the class."),
                                                  Length(max=CLASS_NAME_LIMIT)])
     year_group = IntegerField("Year group (optional)", validators=[
         Optional(), NumberRange(3, 13, "Use a school year from 3 to 13.")])
 
 
-class CoTeacherForm(FlaskForm):
+class CoTeacherForm(HarbourForm):
     teacher = SelectField("Teacher", coerce=int, validators=[DataRequired("Choose a teacher.")])
 
 
-class PupilForm(FlaskForm):
+class PupilForm(HarbourForm):
     first_name = StringField("First name", validators=[DataRequired("Enter the pupil's first name."), Length(max=FIRST_NAME_LIMIT)])
     last_name = StringField("Last name or initial", validators=[
         DataRequired("Enter the pupil's last name or initial."), Length(max=LAST_NAME_LIMIT)])
@@ -71,12 +71,12 @@ class PupilForm(FlaskForm):
         Optional(), Regexp(USERNAME, message=USERNAME_RULE)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(HarbourForm):
     file = FileField("CSV file, or OneRoster zip", validators=[FileRequired("Choose the CSV file to import.")])
     target = SelectField("Put the pupils into", coerce=int, validators=[Optional()])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(HarbourForm):
     """The checked file comes back with the confirmation, and is checked again before saving."""
 
     csv_data = StringField(validators=[DataRequired()])

@@ -10,11 +10,13 @@ from markupsafe import Markup
 
 from ..domain import audit
 from ..domain import login_cards as card_codes
+from ..domain.role_boundaries import ADMIN_PUPIL_RESETS_OFF, may_reset_pupil_passwords
 from ..domain.roster import (
     NO_PASSWORD_YET,
     add_pupil,
     apply_import,
     give_new_passwords,
+    import_audit_detail,
     plan_import,
     read_pupil_file,
     username_taken,
@@ -22,6 +24,7 @@ from ..domain.roster import (
 from ..domain.scope import classes_for, visible_pupil
 from ..extensions import db
 from ..web import login_throttle
+from ..web.errors import forbidden
 from . import bp
 from .classes import class_or_404
 from .forms import ConfirmImportForm, ImportForm, PupilForm
@@ -113,10 +116,11 @@ def confirm_import():
     if not plan.ok:
         return _preview(data, form.target.data)
     try:
-        added = apply_import(db.session, current_user, plan, target, taught)
+        added, attached = apply_import(db.session, current_user, plan, target, taught)
+        db.session.flush()
         audit.record(db.session, current_user, "pupils_imported", target_type="class",
                      target_id=target.id if target else None,
-                     detail=f"{len(preview.rows)} rows, {len(added)} new pupils")
+                     detail=import_audit_detail(len(preview.rows), added, attached))
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -152,6 +156,8 @@ def _cards(pupils, passwords: dict[int, str], school_class=None):
 def login_cards(class_id: int):
     """Login cards, 8 to a page. Giving a card sets a new first password: it is shown only here, once."""
     school_class = class_or_404(class_id)
+    if not may_reset_pupil_passwords(current_user):
+        raise forbidden(ADMIN_PUPIL_RESETS_OFF)
     which = request.form.get("which", "new")
     pupils = [p for p in school_class.pupils if which == "all" or p.password_hash == NO_PASSWORD_YET]
     if not pupils:
@@ -174,6 +180,8 @@ def reset_password(pupil_id: int):
     pupil = visible_pupil(db.session, current_user, pupil_id)
     if pupil is None:
         abort(404)
+    if not may_reset_pupil_passwords(current_user):
+        raise forbidden(ADMIN_PUPIL_RESETS_OFF)
     passwords = give_new_passwords([pupil], current_user.school)
     audit.record(db.session, current_user, "password_reset", target_type="user", target_id=pupil.id)
     login_throttle.clear_for(pupil.school_id, pupil.username)
@@ -185,10 +193,13 @@ def reset_password(pupil_id: int):
 
 @bp.post("/pupils/<int:pupil_id>/card")
 def reissue_card(pupil_id: int):
-    """A new QR login card, the password left as it is: for a lost card. The old card stops working."""
+    """A new QR login card, the password left as it is: for a lost card. The old card stops working.
+    A card logs in as the pupil, so it is kept from admins exactly as a password reset is."""
     pupil = visible_pupil(db.session, current_user, pupil_id)
     if pupil is None:
         abort(404)
+    if not may_reset_pupil_passwords(current_user):
+        raise forbidden(ADMIN_PUPIL_RESETS_OFF)
     page = _cards([pupil], {})
     audit.record(db.session, current_user, "login_card_reissued", target_type="user", target_id=pupil.id)
     db.session.commit()

@@ -109,6 +109,15 @@ def register(app: Flask) -> None:
         return render_error(500)
 
 
+def forbidden(message: str):
+    """Abort with 403 and a message saying why, and who can do it instead."""
+    from werkzeug.exceptions import Forbidden
+
+    error = Forbidden(message)
+    error.harbour_message = True
+    return error
+
+
 def bad_request(message: str):
     """Abort with 400 and a message written for the person who sent the form."""
     from werkzeug.exceptions import BadRequest

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import SecurityError
 
+from ..domain import two_factor
 from ..extensions import db, login_manager
 from ..models import User
 
@@ -73,6 +74,17 @@ def _require_new_password():
     return None
 
 
+# Pages a safeguarding lead who must set up two-factor authentication may still open.
+_OPEN_WHILE_SETTING_UP_TWO_FACTOR = {"auth.two_factor_setup", "auth.logout", "help.help_page", "static"}
+
+
+def _require_two_factor():
+    if (current_user.is_authenticated and not current_user.totp_secret
+            and request.endpoint not in _OPEN_WHILE_SETTING_UP_TWO_FACTOR and two_factor.required_for(current_user)):
+        return redirect(url_for("auth.two_factor_setup"))
+    return None
+
+
 def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -111,4 +123,5 @@ def register(app: Flask) -> None:
     login_manager.session_protection = "basic"
     app.before_request(_expire_idle_sessions)
     app.before_request(_require_new_password)
+    app.before_request(_require_two_factor)
     app.after_request(_security_headers)

@@ -44,14 +44,15 @@ def browser():
 
 
 @contextmanager
-def serve(migrated_template, folder: Path):
-    """Harbour with the demo school, served on a free port over a copy of the migrated test database."""
+def serve(migrated_template, folder: Path, demo: bool = True):
+    """Harbour with the demo school (or, with demo=False, no school yet), on a free port over a copy of the
+    migrated test database."""
     if str(migrated_template).startswith("postgresql"):
         pytest.skip("browser tests run on SQLite")
     database = folder / "harbour.sqlite"
     shutil.copyfile(migrated_template, database)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "CONTENT_ROOT": str(PROJECT_ROOT),
-                      "SECRET_KEY": "browser-test", "HARBOUR_DEMO": True, "SESSION_COOKIE_SECURE": False,
+                      "SECRET_KEY": "browser-test", "HARBOUR_DEMO": demo, "SESSION_COOKIE_SECURE": False,
                       "HARBOUR_DEV": True})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -2,17 +2,20 @@
 
 A page type is reached either by a plain GET of `path` (filled in from `site_values`) or, for pages that only
 exist after a form is posted (a quiz result, login cards, a saved assignment), by `reach(page, base, values)`.
-The setup page is not listed: with the demo school loaded it is not reachable (it sends you to log in).
+The set-up pages need a Harbour with no school yet: `SETUP_PAGES`, checked on a server of their own.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pyotp
 from sqlalchemy import select
 
 from course.domain.help_requests import ask_to_talk
+from course.domain.passwords import hash_password
+from course.domain.role_boundaries import tell_leads
 from course.extensions import db
-from course.models import HelpRequest, Role, SchoolClass, Urgency, User
+from course.models import HelpRequest, Role, SchoolClass, StaffNotice, Urgency, User, utcnow
 from course.web.content import library
 
 PUPIL = ("sam", "sunny-otter-42")
@@ -21,6 +24,8 @@ DSL = ("dsl", "harbour-dsl-demo")
 ADMIN = ("admin", "harbour-admin-demo")
 SLUG = "people-online"
 PRINT_CLASS = "Cards to print"
+# A second safeguarding lead with two-factor on, to reach the code step at login.
+CODE_LEAD = ("code.lead", "a-long-code-lead-password")
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,46 @@ def _import_preview(page, base, values):
     page.wait_for_selector("h1")
 
 
+def _timed_out_form(page, base, values):
+    """A form sent without its CSRF token (as after a very long pause): the calm "timed out" page (400)."""
+    page.goto(f"{base}/login")
+    page.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove())")
+    page.fill("#username", "sam")
+    page.fill("#password", "wrong")
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")
+
+
+def _code_step(page, base, values):
+    """A lead with two-factor on passes the password step: the code page follows (the last logged-out page)."""
+    page.goto(f"{base}/login")
+    page.fill("#username", CODE_LEAD[0])
+    page.fill("#password", CODE_LEAD[1])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/login/code")
+
+
+def _code_step_wrong(page, base, values):
+    page.fill("#code", "000000" if pyotp.TOTP(values["code_lead_secret"]).now() != "000000" else "111111")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".error-summary")
+
+
+def _erase_errors(page, base, values):
+    page.goto(f"{base}/admin/pupils/{values['print_pupil_id']}/erase")
+    page.click("button[type=submit].button-danger")
+    page.wait_for_selector(".error-summary")
+
+
+def _recovery_codes(page, base, values):
+    """The lead sets up two-factor with a real code: the recovery codes, shown once (the lead's last page)."""
+    page.goto(f"{base}/account/two-factor")
+    secret = page.locator("code.secret").inner_text().replace(" ", "")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("button[type=submit].button-primary")
+    page.wait_for_selector(".recovery-codes")
+
+
 # (role name, login or None, page types), in the order the checks run: the teacher's login cards come last
 # because they give the seeded class's pupil a new password.
 ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
@@ -97,6 +142,10 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("not-found", "/no-such-page"),
         PageType("card-not-working", "/card?c=not-a-real-card"),
         PageType("sso-refused", "/login/sso/callback?state=none"),
+        PageType("method-not-allowed", "/logout"),
+        PageType("form-timed-out", reach=_timed_out_form),
+        PageType("login-code", reach=_code_step),
+        PageType("login-code-wrong", reach=_code_step_wrong),
     ]),
     ("pupil", PUPIL, [
         PageType("my-lessons", "/lessons/"),
@@ -110,6 +159,7 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("my-requests", "/help/requests"),
         PageType("request-sent", "/help/requests/{pupil_request_id}"),
         PageType("change-password", "/password"),
+        PageType("not-for-pupils", "/teach/"),
     ]),
     ("dsl", DSL, [
         PageType("overview", "/safeguarding/"),
@@ -122,6 +172,9 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("directory-service", "/safeguarding/directory/{service_id}"),
         PageType("audit-log", "/audit/"),
         PageType("help", "/help/"),
+        PageType("erasures-waiting", "/safeguarding/erasures"),
+        PageType("two-factor-set-up", "/account/two-factor"),
+        PageType("recovery-codes", reach=_recovery_codes),
     ]),
     ("admin", ADMIN, [
         PageType("staff", "/admin/"),
@@ -132,6 +185,12 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("pupil-data", "/admin/pupils/{pupil_id}"),
         PageType("school-year", "/admin/year/"),
         PageType("audit-log", "/audit/"),
+        PageType("pupils-data", "/admin/pupils"),
+        PageType("pupil-data", "/admin/pupils/{pupil_id}"),
+        PageType("pupil-data-page", "/admin/pupils/{pupil_id}/data"),
+        PageType("erase-pupil", "/admin/pupils/{pupil_id}/erase"),
+        PageType("erase-pupil-errors", reach=_erase_errors),
+        PageType("pupil-waiting-for-erasure", "/admin/pupils/{print_pupil_id}"),
     ]),
     ("teacher", TEACHER, [
         PageType("classes", "/teach/"),
@@ -167,11 +226,35 @@ def site_values(app) -> dict:
             print_class.pupils.append(User(school_id=sam.school_id, username="print.pupil", password_hash="!",
                                            role=Role.PUPIL, display_name="Priya Print", year_group=7))
             session.add(print_class)
+        session.flush()
+        print_pupil = print_class.pupils[0]
+        # An erasure waiting for the lead, a notice on the lead's pages, and a lead with two-factor on.
+        if print_pupil.erasure_requested_at is None:
+            admin = session.scalars(select(User).where(User.username == ADMIN[0])).one()
+            print_pupil.erasure_requested_at, print_pupil.erasure_requested_by_id = utcnow(), admin.id
+            code_lead = User(school_id=sam.school_id, username=CODE_LEAD[0], password_hash=hash_password(CODE_LEAD[1]),
+                             role=Role.SAFEGUARDING_LEAD, display_name="Ms Code Lead", totp_secret=pyotp.random_base32())
+            session.add(code_lead)
+            session.flush()
+            if not session.scalars(select(StaffNotice)).first():
+                tell_leads(session, sam.school_id, "dsl_created", admin, subject=code_lead)
+        code_lead = session.scalars(select(User).where(User.username == CODE_LEAD[0])).one()
         session.commit()
         first_class = session.scalars(select(SchoolClass).where(SchoolClass.pupils.contains(sam))).first()
         assert SLUG in library().modules
         return {"pupil_id": sam.id, "teacher_id": teacher.id, "class_id": first_class.id,
-                "print_class_id": print_class.id, "pupil_request_id": request.id, "service_id": 1}
+                "print_class_id": print_class.id, "pupil_request_id": request.id, "service_id": 1,
+                "print_pupil_id": print_pupil.id, "code_lead_secret": code_lead.totp_secret}
+
+
+def _setup_errors(page, base, values):
+    page.goto(f"{base}/setup/")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".error-summary")
+
+
+# Reached on a Harbour with no school yet (the first page anyone sees after installing it).
+SETUP_PAGES = [PageType("set-up", "/setup/"), PageType("set-up-errors", reach=_setup_errors)]
 
 
 def all_pages() -> list[tuple[str, PageType]]:

@@ -3,6 +3,7 @@
 - axe-core finds no violations of WCAG 2.0/2.1/2.2 A and AA;
 - one h1, a page title that names the page, Get help and Quick exit in the same place;
 - nothing overflows sideways at 360 px or 320 px wide, nor with text at 200%;
+- the HTML Harbour sent has no error by the Nu HTML Checker (vnu.jar, tests/browser/html_check.py);
 - screenshots at 1280 px and 360 px are saved in test-artifacts/ for review.
 """
 
@@ -11,8 +12,9 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import ARTIFACTS, login, screenshot
-from tests.browser.site import ROLES, site_values
+from tests.browser import html_check
+from tests.browser.conftest import ARTIFACTS, login, screenshot, serve
+from tests.browser.site import ROLES, SETUP_PAGES, site_values
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE = Axe()
@@ -49,9 +51,23 @@ def _safety_links_box(page) -> tuple:
 
 @pytest.mark.parametrize("role,credentials,page_types", ROLES, ids=[r[0] for r in ROLES])
 def test_every_page_passes_axe_and_fits_a_phone(module_server, browser, values, role, credentials, page_types):
-    base = module_server.url
+    _check_pages(module_server.url, browser, values, role, credentials, page_types)
+
+
+def test_the_set_up_pages_pass_the_same_checks(migrated_template, tmp_path, browser):
+    """Set-up is the first page after installing: a Harbour with no school yet."""
+    with serve(migrated_template, tmp_path, demo=False) as server:
+        _check_pages(server.url, browser, {}, "set-up", None, SETUP_PAGES)
+
+
+def _check_pages(base, browser, values, role, credentials, page_types):
+    html_check.available()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
+    # The HTML as Harbour sent it (not the DOM after the browser mended it), for the HTML checker.
+    documents = []
+    page.on("response", lambda r: documents.append(r) if r.request.resource_type == "document" else None)
+    sent: dict[str, str] = {}
     if credentials:
         login(page, base, *credentials)
         page.wait_for_selector("nav[aria-label='Main']")
@@ -60,8 +76,13 @@ def test_every_page_passes_axe_and_fits_a_phone(module_server, browser, values, 
     for page_type in page_types:
         label = f"{role}/{page_type.name}"
         page.set_viewport_size({"width": 1280, "height": 900})
+        documents.clear()
         page_type.open(page, base, values)
         page.wait_for_load_state("load")
+        if documents:
+            sent[label] = documents[-1].text()
+        else:
+            problems.append(f"{label}: no document response to check")
         violations = _violations(page)
         RESULTS[label] = [v["id"] for v in violations]
         if violations:
@@ -97,6 +118,9 @@ def test_every_page_passes_axe_and_fits_a_phone(module_server, browser, values, 
         page.evaluate("document.documentElement.style.fontSize = ''")
     context.close()
     _save_results()
+    for label, errors in html_check.check(sent).items():
+        if errors:
+            problems.append(f"{label}: {len(errors)} HTML errors (Nu HTML Checker): " + "; ".join(errors[:5]))
     assert len(safety_places) == 1, f"Get help / Quick exit move between pages for {role}: {safety_places}"
     assert not problems, "\n".join(problems)
 
