@@ -7,6 +7,7 @@ from .base import utcnow
 from .classes import SchoolClass, class_pupil, class_teacher
 from .help_request import HelpRequest, HelpRequestEvent, RequestStatus, Urgency
 from .help_service import HelpService
+from .knowledge import CheckPhase, KnowledgeCheckAnswer, KnowledgeCheckAttempt
 from .leaver_summary import LeaverSummary
 from .login_failure import LoginFailure
 from .module import Module
@@ -19,6 +20,6 @@ from .user import STAFF_ROLES, Role, User
 __all__ = [
     "AppendOnlyError", "AnswersShown", "Assignment", "assignment_pupil", "AuditEvent", "utcnow", "SchoolClass",
     "class_pupil", "class_teacher", "HelpRequest", "HelpRequestEvent", "RequestStatus", "Urgency",
-    "HelpService", "LeaverSummary", "LoginFailure", "Module", "AttemptAnswer", "Progress", "QuizAttempt", "Status",
+    "HelpService", "CheckPhase", "KnowledgeCheckAnswer", "KnowledgeCheckAttempt", "LeaverSummary", "LoginFailure", "Module", "AttemptAnswer", "Progress", "QuizAttempt", "Status",
     "School", "SchoolSignIn", "StaffNotice", "UsedNonce", "STAFF_ROLES", "Role", "User",
 ]
