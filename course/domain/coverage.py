@@ -180,12 +180,17 @@ def _weeks(pairs: list[Pair], today: date, filters: CoverageFilters, count: int 
     return weeks
 
 
+def year_groups(session: Session, school_id: int) -> list[int]:
+    """The year groups the school's current pupils are in."""
+    return sorted(y for y in session.scalars(select(distinct(User.year_group)).where(
+        User.school_id == school_id, User.role == Role.PUPIL, User.left_at.is_(None))) if y is not None)
+
+
 def school_coverage(session: Session, school_id: int, filters: CoverageFilters, today: date) -> SchoolCoverage:
     modules = list(session.scalars(select(Module).where(Module.available).order_by(Module.position)))
     classes = list(session.scalars(select(SchoolClass).where(SchoolClass.school_id == school_id,
                                                              SchoolClass.archived_at.is_(None)).order_by(SchoolClass.name)))
-    year_groups = sorted(y for y in session.scalars(select(distinct(User.year_group)).where(
-        User.school_id == school_id, User.role == Role.PUPIL, User.left_at.is_(None))) if y is not None)
+    years = year_groups(session, school_id)
     ever_assigned = set(session.execute(
         select(distinct(User.year_group), Assignment.module_id)
         .select_from(Assignment).join(SchoolClass, SchoolClass.id == Assignment.class_id)
@@ -193,10 +198,10 @@ def school_coverage(session: Session, school_id: int, filters: CoverageFilters, 
         .where(Assignment.school_id == school_id, SchoolClass.archived_at.is_(None), User.left_at.is_(None))).all())
     pairs = _pairs(session, school_id, filters)
     in_scope, with_none = _pupils_with_none(session, school_id, filters)
-    shown_years = [filters.year_group] if filters.year_group is not None else year_groups
+    shown_years = [filters.year_group] if filters.year_group is not None else years
     never = {y: [m for m in modules if (y, m.id) not in ever_assigned and suits_year_group(m, y)
                  and (filters.module_id is None or m.id == filters.module_id)] for y in shown_years}
-    result = SchoolCoverage(modules=modules, classes=classes, year_groups=year_groups, pairs=pairs,
+    result = SchoolCoverage(modules=modules, classes=classes, year_groups=years, pairs=pairs,
                             pupils_in_scope=in_scope, pupils_with_none=with_none,
                             never_assigned={y: ms for y, ms in never.items() if ms},
                             weeks=_weeks(pairs, today, filters))

@@ -9,6 +9,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from ..content.markdown import render_inline
+from ..content.quizzes import OUTCOMES
 from ..content.tokens import TokenValues
 from ..domain.directory import school_services, token_values
 from ..domain.progress import STATE_LABELS
@@ -105,6 +106,7 @@ def register(app: Flask) -> None:
     # Globals, not context: imported macros (templates/_status.html) see globals only.
     app.jinja_env.globals["state_labels"] = STATE_LABELS
     app.jinja_env.globals["state_badges"] = STATE_BADGES
+    app.jinja_env.globals["outcomes"] = OUTCOMES  # the four outcomes the knowledge checks measure, by key
 
     @app.context_processor
     def inject():

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "record-pdf.css"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def _fetch_nothing(url: str, *args, **kwargs):
@@ -10,9 +10,11 @@ def _fetch_nothing(url: str, *args, **kwargs):
     raise ValueError(f"PDFs load no outside resources ({url[:40]})")
 
 
-def render_pdf(html: str) -> bytes:
+def render_pdf(html: str, stylesheet: str = "record-pdf.css") -> bytes:
+    """A PDF of the page, styled by one of Harbour's own stylesheets in course/static/."""
     # Imported here: WeasyPrint takes a moment to load, and only these downloads need it.
     from weasyprint import CSS, HTML
 
+    # Tagged (headings, tables and lists marked up in the PDF), so a screen reader can read it.
     return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(
-        stylesheets=[CSS(string=STYLESHEET.read_text(encoding="utf-8"))])
+        stylesheets=[CSS(string=(STATIC / stylesheet).read_text(encoding="utf-8"))], pdf_tags=True)
