@@ -1,17 +1,26 @@
 """A class's answers to one module, one row per quiz attempt, one pair of columns per question: the
 per-pupil, per-question export Moodle's quiz "Responses" report gives, for a spreadsheet.
 
-For the class's teachers only (it names pupils next to their answers). Two queries whatever the class's size.
+For the class's teachers only (it names pupils next to their answers). Three queries whatever the class's size.
 """
 
 from collections.abc import Callable
 from fractions import Fraction
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..content.quizzes import Quiz
-from ..models import CheckPhase, KnowledgeCheckAttempt, QuizAttempt, SchoolClass, User, class_pupil
+from ..models import (
+    AttemptAnswer,
+    CheckPhase,
+    KnowledgeCheckAnswer,
+    KnowledgeCheckAttempt,
+    QuizAttempt,
+    SchoolClass,
+    User,
+    class_pupil,
+)
 from .scoring import question_credit
 
 
@@ -24,17 +33,24 @@ def class_answer_rows(session: Session, school_class: SchoolClass, module_id: in
     """The header and one row per attempt by the class's pupils, by pupil then time. `text` turns an
     option's text (with the school's tokens) into plain text."""
     in_class = select(class_pupil.c.pupil_id).where(class_pupil.c.class_id == school_class.id)
+    of_class = (QuizAttempt.school_id == school_class.school_id, QuizAttempt.module_id == module_id,
+                QuizAttempt.pupil_id.in_(in_class))
     attempts = session.execute(
         select(QuizAttempt, User.display_name, User.username).join(User, User.id == QuizAttempt.pupil_id)
-        .where(QuizAttempt.school_id == school_class.school_id, QuizAttempt.module_id == module_id,
-               QuizAttempt.pupil_id.in_(in_class))
-        .options(selectinload(QuizAttempt.answers))
-        .order_by(User.display_name, User.id, QuizAttempt.submitted_at, QuizAttempt.id)).all()
-    checks = {}
-    for attempt in session.scalars(select(KnowledgeCheckAttempt).where(
-            KnowledgeCheckAttempt.school_id == school_class.school_id, KnowledgeCheckAttempt.module_id == module_id,
-            KnowledgeCheckAttempt.pupil_id.in_(in_class)).options(selectinload(KnowledgeCheckAttempt.answers))):
-        checks[(attempt.pupil_id, attempt.phase)] = {a.check_id: a.option_id for a in attempt.answers}
+        .where(*of_class).order_by(User.display_name, User.id, QuizAttempt.submitted_at, QuizAttempt.id)).all()
+    chosen_by_attempt: dict[int, dict[str, list[str]]] = {}
+    for attempt_id, question_id, option_ids in session.execute(
+            select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.option_ids)
+            .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id).where(*of_class)):
+        chosen_by_attempt.setdefault(attempt_id, {})[question_id] = option_ids
+    checks: dict[tuple[int, str], dict[str, str]] = {}
+    for pupil_id, phase, check_id, option_id in session.execute(
+            select(KnowledgeCheckAttempt.pupil_id, KnowledgeCheckAttempt.phase, KnowledgeCheckAnswer.check_id,
+                   KnowledgeCheckAnswer.option_id)
+            .join(KnowledgeCheckAttempt, KnowledgeCheckAttempt.id == KnowledgeCheckAnswer.attempt_id)
+            .where(KnowledgeCheckAttempt.school_id == school_class.school_id,
+                   KnowledgeCheckAttempt.module_id == module_id, KnowledgeCheckAttempt.pupil_id.in_(in_class))):
+        checks.setdefault((pupil_id, phase), {})[check_id] = option_id
     header = ["Pupil", "Username", "Attempt", "Submitted (UTC)", "Score (%)", "Passed"]
     for number in range(1, len(quiz.questions) + 1):
         header += [f"Q{number} answer", f"Q{number} mark"]
@@ -44,7 +60,7 @@ def class_answer_rows(session: Session, school_class: SchoolClass, module_id: in
     tries: dict[int, int] = {}
     for attempt, name, username in attempts:
         tries[attempt.pupil_id] = tries.get(attempt.pupil_id, 0) + 1
-        chosen = {answer.question_id: answer.option_ids for answer in attempt.answers}
+        chosen = chosen_by_attempt.get(attempt.id, {})
         row = [name, username, tries[attempt.pupil_id], attempt.submitted_at.strftime("%Y-%m-%d %H:%M"),
                attempt.score, "yes" if attempt.passed else "no"]
         for question in quiz.questions:
