@@ -96,8 +96,7 @@ def pupils():
     state = request.args.get("state", "completed")
     if filters is None or state not in STATES:
         abort(404)
-    ids = pupils_behind(coverage, state, date.today(), class_id=filters.class_id, module_id=filters.module_id,
-                        year_group=filters.year_group)
+    ids = pupils_behind(db.session, current_user.school_id, filters, state, date.today(), coverage)
     rows = db.session.scalars(pupils_for(current_user).where(User.id.in_(ids))).all() if ids else []
     module = next((m for m in coverage.modules if m.id == filters.module_id), None)
     school_class = coverage.class_by_id.get(filters.class_id) if filters.class_id else None
