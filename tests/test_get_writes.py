@@ -34,7 +34,9 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "safeguarding.request_page": ("dsl", f"/safeguarding/requests/{request_id}"),
             "safeguarding.export_coverage": ("dsl", "/safeguarding/coverage.csv"),
             "safeguarding.summary": ("dsl", "/safeguarding/summary"),
+            "safeguarding.summary_pdf": ("dsl", "/safeguarding/summary.pdf"),
             "teacher.export_grid": ("teacher", f"/teach/classes/{class_id(app, '8A PSHE')}/export.csv"),
+            "teacher.export_answers": ("teacher", f"/teach/classes/{class_id(app, '8A PSHE')}/insight/people-online/answers.csv"),
             "admin.export_json": ("admin", f"/admin/pupils/{sam.id}/data.json"),
             "admin.export_html": ("admin", f"/admin/pupils/{sam.id}/data"),
         }
@@ -64,7 +66,8 @@ class CompetingWriter(threading.Thread):
 
 
 ENDPOINTS = ["safeguarding.request_page", "safeguarding.export_coverage", "safeguarding.summary",
-             "teacher.export_grid", "admin.export_json", "admin.export_html"]
+             "safeguarding.summary_pdf", "teacher.export_grid", "teacher.export_answers", "admin.export_json",
+             "admin.export_html"]
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
