@@ -119,7 +119,7 @@ def _load_modules(root: Path, folder: Path, staff: bool, phrases, idioms,
             continue
         key = (str(path), hashlib.sha256(text.encode()).hexdigest())
         if key not in _parsed_cache:
-            _parsed_cache[key] = parse_module(path, text, staff=staff)
+            _parsed_cache[key] = parse_module(path, text, staff=True) if staff else parse_module(path, text)
         module, found = _parsed_cache[key]
         name = _name(path, root)
         problems += [ContentProblem(name, line, message) for line, message in found]
