@@ -341,3 +341,36 @@ def test_staff_content_problems_name_file_and_line(tmp_path):
     assert any(m.startswith(f"{name}:") and "blaming phrase 'you brought it on'" in m for m in messages)
     assert any("modules/staff/shared-nudes-incidents.md:1: module 'shared-nudes-incidents' has no quiz: "
                "add quizzes/staff/shared-nudes-incidents.toml" in m for m in messages)
+
+
+def test_the_migration_gives_existing_schools_a_parents_page_and_runs_down_and_up(tmp_path):
+    """0010_16: schools made before it get 12 months and their own parents' page id; down and up again."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from course import create_app
+    from tests.conftest import FIXTURE_CONTENT
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}",
+                      "CONTENT_ROOT": str(FIXTURE_CONTENT), "SECRET_KEY": "test"})
+
+    def query(sql: str, write: bool = False):
+        with db.engine.begin() as connection:
+            result = connection.execute(text(sql))
+            return None if write else result.all()
+
+    with app.app_context():
+        upgrade(revision="0009_14_knowledge_checks")
+        query("INSERT INTO school (name, region, safeguarding_contact, pupils_choose_password, final_year_group, "
+              "created_at) VALUES ('Old School', 'uk', 'Ms A', false, 13, '2026-01-01'), "
+              "('Older School', 'uk', 'Ms B', false, 13, '2026-01-01')", write=True)
+        upgrade()
+        rows = query("SELECT staff_refresher_months, parents_letter, parents_page_id FROM school ORDER BY id")
+        assert [r[:2] for r in rows] == [(12, None), (12, None)]
+        ids = [r[2] for r in rows]
+        assert all(ids) and len(set(ids)) == 2 and all(len(i) >= 16 for i in ids)
+        downgrade(revision="0009_14_knowledge_checks")
+        assert query("SELECT name FROM school ORDER BY id") == [("Old School",), ("Older School",)]
+        upgrade()
+        assert query("SELECT count(*) FROM staff_training_completion") == [(0,)]
+        db.engine.dispose()
