@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..content import ContentLibrary
 from ..content.modules import ModuleContent
-from ..models import STAFF_ROLES, School, StaffTrainingCompletion, User
+from ..models import STAFF_ROLES, Role, School, StaffTrainingCompletion, User
 from .scoring import QuizResult
 
 # The module a teacher should have completed before assigning a module marked "teach in class first".
@@ -196,8 +196,6 @@ def staff_training_summary(session: Session, school_id: int, today: date,
 
 def csv_rows(summary: StaffTrainingSummary) -> list[list]:
     """One row per person and staff module meant for them, for the safeguarding lead's download."""
-    from ..models import Role
-
     rows: list[list] = [["Name", "Role", "Staff module", "Status", "Last completed", "Refresher due",
                          "Trained (every module for their role)"]]
     for person in summary.people:
