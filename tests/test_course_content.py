@@ -249,3 +249,15 @@ def test_every_pupil_module_has_a_take_home_sheet_for_parents():
     for step in ("Stay calm", "not their fault", "Do not blame", "Do not pay", "Do not contact or confront",
                  "Do not delete anything", "Never look at, copy, save or forward", "Report it"):
         assert step in steps
+
+
+def test_parents_and_staff_text_stays_plain():
+    """Parents (many reading English as an additional language) and staff get plain words too: the sheets'
+    text at most Flesch-Kincaid grade 6, each staff module at most grade 9."""
+    sheets = CONTENT.parent_sheets
+    text = " ".join(sheets.signs + sheets.if_your_child_tells_you
+                    + tuple(s for starters in sheets.starters.values() for s in starters))
+    assert textstat.flesch_kincaid_grade(text) <= 6
+    for module in STAFF_MODULES:
+        grade = textstat.flesch_kincaid_grade(plain_text("\n".join(page.pupil_text for page in module.pages)))
+        assert grade <= 9, (module.slug, grade)

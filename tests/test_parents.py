@@ -87,6 +87,8 @@ def _pdf_pages(data: bytes) -> int:
     if shutil.which("pdfinfo") is None:
         pytest.skip("pdfinfo (poppler-utils) is not installed")
     info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    # Tagged: its headings and lists reach a screen reader.
+    assert re.search(r"^Tagged:\s+yes", info, re.M), info
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
