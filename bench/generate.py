@@ -26,6 +26,9 @@ from course.extensions import db
 from course.models import (
     Assignment,
     AttemptAnswer,
+    CheckPhase,
+    KnowledgeCheckAnswer,
+    KnowledgeCheckAttempt,
     Progress,
     QuizAttempt,
     Role,
@@ -40,7 +43,8 @@ from course.web.content import library, module_ids, sync_modules
 
 YEAR_GROUPS = [7, 8, 9, 10, 11, 12, 13]
 # Tables with an integer id this module chooses; PostgreSQL's sequences are moved past them after.
-ID_TABLES = [User, SchoolClass, Assignment, Progress, QuizAttempt, AttemptAnswer]
+ID_TABLES = [User, SchoolClass, Assignment, Progress, QuizAttempt, AttemptAnswer, KnowledgeCheckAttempt,
+             KnowledgeCheckAnswer]
 
 
 @dataclass
@@ -156,7 +160,7 @@ def add_school(session, ids: Ids, name: str, pupils: int, classes: int, rng: ran
                 module_id=module_id, due_date=today + timedelta(days=14 * position - 21),
                 set_by_id=teacher_ids[n % teacher_count]))
 
-    progress_rows, attempt_rows, answer_rows = [], [], []
+    progress_rows, attempt_rows, answer_rows, check_rows, check_answer_rows = [], [], [], [], []
     for pupil_id in facts.pupil_ids:
         if rng.random() > done_share:
             continue
@@ -170,6 +174,7 @@ def add_school(session, ids: Ids, name: str, pupils: int, classes: int, rng: ran
                        status=Status.IN_PROGRESS, pages_seen=pages, quiz_passed=False, started_at=now, updated_at=now)
             if finished_pages:
                 _attempts(ids, rng, row, module, content.content_hash(slug), attempt_rows, answer_rows, now)
+                _knowledge_checks(ids, rng, row, module, check_rows, check_answer_rows, now)
                 if row["quiz_passed"]:
                     row["status"], row["completed_at"] = Status.COMPLETED, now
             progress_rows.append(row)
@@ -177,7 +182,8 @@ def add_school(session, ids: Ids, name: str, pupils: int, classes: int, rng: ran
     for model, rows in ((User, users), (SchoolClass, class_rows), (class_teacher, teacher_links),
                         (class_pupil, pupil_links), (Assignment, assignment_rows)):
         _insert(session, model, rows)
-    for model, rows in ((Progress, progress_rows), (QuizAttempt, attempt_rows), (AttemptAnswer, answer_rows)):
+    for model, rows in ((Progress, progress_rows), (QuizAttempt, attempt_rows), (AttemptAnswer, answer_rows),
+                        (KnowledgeCheckAttempt, check_rows), (KnowledgeCheckAnswer, check_answer_rows)):
         (_copy if db.engine.dialect.name == "postgresql" else _insert)(session, model, rows)
     session.flush()
     return facts
@@ -230,6 +236,26 @@ def _attempts(ids, rng, progress, module, content_hash, attempt_rows, answer_row
         progress["latest_score"] = result.score
         progress["best_score"] = max(progress.get("best_score") or 0, result.score)
         progress["quiz_passed"] = progress["quiz_passed"] or result.passed
+
+
+def _knowledge_checks(ids, rng, progress, module, check_rows, answer_rows, now) -> None:
+    """The module's check before the lesson (skipped by about a quarter) and after the quiz: about half
+    right before, most right after, the rest a misconception or another wrong choice."""
+    checks = module.quiz.checks
+    if not checks:
+        return
+    for phase, right_share in ((CheckPhase.BEFORE, 0.5), (CheckPhase.AFTER, 0.85)):
+        skipped = phase == CheckPhase.BEFORE and rng.random() < 0.25
+        attempt_id = ids.take(KnowledgeCheckAttempt)
+        check_rows.append(dict(id=attempt_id, school_id=progress["school_id"], pupil_id=progress["pupil_id"],
+                               module_id=progress["module_id"], phase=phase, skipped=skipped, answered_at=now))
+        if skipped:
+            continue
+        first = ids.take(KnowledgeCheckAnswer, len(checks))
+        for i, check in enumerate(checks):
+            wrong = [o.id for o in check.options if not o.correct]
+            option = check.correct_id if rng.random() < right_share or not wrong else rng.choice(wrong)
+            answer_rows.append(dict(id=first + i, attempt_id=attempt_id, check_id=check.id, option_id=option))
 
 
 def fix_sequences(session) -> None:

@@ -37,6 +37,11 @@ SCOPES = ("own", "same_class", "other_class", "other_school")
 # /parents/<parents_id>... are public on purpose (each school's parents' page, found by its unguessable id, shows no
 # pupil), so every role and scope is 200; editing the letter there is for a school's admin or lead.
 MATRIX: dict[tuple[str, str], str] = {
+    ('GET', '/safeguarding/knowledge'):                                             '302 | 403 | 403 | 200 | 403 | 403',
+    ('GET', '/safeguarding/summary.pdf'):                                           '302 | 403 | 403 | 200 | 403 | 403',
+    ('GET', '/teach/classes/<int:class_id>/insight/<slug>/answers.csv'):            '302 | 403 | 200 200 404 404 | 200 200 200 404 | 200 200 200 404 | 403',
+    ('GET', '/teach/classes/<int:class_id>/knowledge'):                             '302 | 403 | 200 200 404 404 | 200 200 200 404 | 200 200 200 404 | 403',
+    ('GET', '/teach/library/<slug>/items'):                                         '302 | 403 | 200 | 200 | 200 | 403',
     ('GET', '/'):                                                                   '302 | 302 | 302 | 302 | 302 | 302',
     ('GET', '/account/two-factor'):                                                 '302 | 404 | 404 | 200 | 404 | 404',
     ('POST', '/account/two-factor'):                                                '302 | 404 | 404 | 422 | 404 | 404',
@@ -76,6 +81,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ('GET', '/lessons/'):                                                           '302 | 200 | 403 | 403 | 403 | 403',
     ('GET', '/lessons/<slug>/'):                                                    '302 | 302 | 403 | 403 | 403 | 403',
     ('GET', '/lessons/<slug>/attempts/<int:attempt_id>'):                           '302 | 200 404 404 404 | 403 | 403 | 403 | 403',
+    ('GET', '/lessons/<slug>/check'):                                               '302 | 200 | 403 | 403 | 403 | 403',
+    ('POST', '/lessons/<slug>/check'):                                              '302 | 302 | 403 | 403 | 403 | 403',
     ('GET', '/lessons/<slug>/page/<int:number>'):                                   '302 | 200 | 403 | 403 | 403 | 403',
     ('POST', '/lessons/<slug>/page/<int:number>'):                                  '302 | 302 | 403 | 403 | 403 | 403',
     ('GET', '/lessons/<slug>/quiz'):                                                '302 | 200 | 403 | 403 | 403 | 403',

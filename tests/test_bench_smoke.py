@@ -47,10 +47,16 @@ def _other_pages(app, facts) -> dict[str, list[BenchRequest]]:
         "my classes (teacher)": ("/teach/", teacher), "class insight (teacher)": (f"/teach/classes/{klass}/insight/{slug}", teacher),
         "class CSV (teacher)": (f"/teach/classes/{klass}/export.csv", teacher), "module library (teacher)": ("/teach/library", teacher),
         "pupils (DSL)": ("/safeguarding/pupils", dsl), "pupils with nothing completed (DSL)": ("/safeguarding/pupils?state=none", dsl),
-        "requests to talk (DSL)": ("/safeguarding/requests", dsl), "governors' summary (DSL)": ("/safeguarding/summary", dsl),
+        "requests to talk (DSL)": ("/safeguarding/requests", dsl), "evidence pack (DSL)": ("/safeguarding/summary", dsl),
         "coverage CSV (DSL)": ("/safeguarding/coverage.csv", dsl), "audit log (DSL)": ("/audit/", dsl),
         "erasures waiting (DSL)": ("/safeguarding/erasures", dsl),
         "help (pupil)": ("/help/", pupil), "my requests (pupil)": ("/help/requests", pupil),
+        "what the class learned (teacher)": (f"/teach/classes/{klass}/knowledge", teacher),
+        "class answers CSV (teacher)": (f"/teach/classes/{klass}/insight/{slug}/answers.csv", teacher),
+        "item analysis (teacher)": (f"/teach/library/{slug}/items", teacher),
+        "what pupils learned (DSL)": ("/safeguarding/knowledge", dsl),
+        "what Year 8 learned (DSL)": ("/safeguarding/knowledge?year_group=8", dsl),
+        "evidence pack PDF (DSL)": ("/safeguarding/summary.pdf", dsl),
     }
     return {name: [BenchRequest("GET", path, cookie)] for name, (path, cookie) in paths.items()}
 

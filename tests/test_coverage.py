@@ -107,10 +107,10 @@ def test_csv_of_the_filtered_view_is_audited(demo, client, auth):
         assert "coverage" in event.detail and "year_group=8" in event.detail
 
 
-def test_governors_summary_is_one_printable_page_without_names(demo, client, auth):
+def test_the_evidence_pack_is_printable_and_names_no_pupil(demo, client, auth):
     auth.login_as("dsl")
     html = client.get("/safeguarding/summary").get_data(as_text=True)
-    assert "Online safety coverage at Harbour Demo School" in html and "summary-page" in html
+    assert "Online safety at Harbour Demo School: evidence pack" in html and "summary-page" in html
     assert "print.css" in html and "<svg" in html
     assert "Sam Okafor" not in html
 

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, select, text
 
 from course.domain.class_insight import question_insight
 from course.extensions import db
-from course.models import AttemptAnswer, QuizAttempt, Role, SchoolClass, User, utcnow
+from course.models import AttemptAnswer, QuizAttempt, Role, SchoolClass, User, class_pupil, utcnow
 from course.web.content import library, module_ids
 from course.web.csv_export import FORMULA_STARTS
 from tests.conftest import DEMO
@@ -102,7 +102,7 @@ def _csv_routes(app) -> list[str]:
 
 def test_the_csv_exports_are_the_ones_tested_here(app):
     assert _csv_routes(app) == ["safeguarding.export_coverage", "safeguarding.export_staff_training",
-                                "teacher.export_grid"]
+                                "teacher.export_answers", "teacher.export_grid"]
 
 
 def _cells(response) -> list[str]:
@@ -119,14 +119,21 @@ def test_every_csv_export_escapes_formulas(demo, client, auth, kind):
         db.session.get(SchoolClass, target).name = value + " class"
         db.session.scalars(select(User).where(User.username == "sam")).one().display_name = value + " Sam"
         db.session.scalars(select(User).where(User.username == "teacher")).one().display_name = value + " Evans"
+        # A pupil of the class with a quiz attempt, so the answers export has a row to name them in.
+        db.session.get(User, db.session.scalars(select(QuizAttempt.pupil_id).join(
+            class_pupil, class_pupil.c.pupil_id == QuizAttempt.pupil_id)
+            .where(class_pupil.c.class_id == target, QuizAttempt.module_id == module_ids()["people-online"]))
+            .first()).display_name = value + " Ada"
         db.session.commit()
     auth.login_as("teacher")
     grid = _cells(client.get(f"/teach/classes/{target}/export.csv"))
+    answers = _cells(client.get(f"/teach/classes/{target}/insight/people-online/answers.csv"))
     auth.logout()
     auth.login_as("dsl")
     coverage = _cells(client.get("/safeguarding/coverage.csv"))
     staff = _cells(client.get("/safeguarding/staff-training.csv"))
-    for name, cells in (("class grid", grid), ("coverage", coverage), ("staff training", staff)):
+    for name, cells in (("class grid", grid), ("quiz answers", answers), ("coverage", coverage),
+                        ("staff training", staff)):
         assert not [c for c in cells if c.startswith(FORMULA_STARTS)], name
         hostile = [c for c in cells if value in c]
         assert hostile and all(c.startswith("'") for c in hostile), (name, hostile)

@@ -9,7 +9,10 @@ from course.extensions import db
 from course.models import (
     AttemptAnswer,
     AuditEvent,
+    CheckPhase,
     HelpRequest,
+    KnowledgeCheckAnswer,
+    KnowledgeCheckAttempt,
     LeaverSummary,
     Module,
     Progress,
@@ -47,6 +50,11 @@ def _sam_did_a_quiz(app) -> int:
             progress = Progress(school_id=sam.school_id, pupil_id=sam.id, module_id=module_id, pages_seen=[])
             db.session.add(progress)
         progress.status = "completed"
+        # Their "what do you think?" check, before and after.
+        for phase in (CheckPhase.BEFORE, CheckPhase.AFTER):
+            db.session.add(KnowledgeCheckAttempt(school_id=sam.school_id, pupil_id=sam.id, module_id=module_id,
+                                                 phase=phase, answers=[KnowledgeCheckAnswer(check_id="c-profile",
+                                                                                            option_id="not-sure")]))
         db.session.commit()
         return sam.id
 
@@ -112,6 +120,8 @@ def test_export_holds_everything_but_the_password_and_is_audited(demo, client, a
     assert len(data["quiz_attempts"]) == _count(demo, QuizAttempt, QuizAttempt.pupil_id == sam) > 0
     assert all(a["answers"] for a in data["quiz_attempts"])
     assert len(data["progress"]) == _count(demo, Progress, Progress.pupil_id == sam)
+    assert [(c["phase"], c["answers"]) for c in data["knowledge_checks"]] == [
+        (phase, [{"question": "c-profile", "chosen": "not-sure"}]) for phase in ("before", "after")]
     assert len(data["classes"]) == _count(demo, class_pupil, class_pupil.c.pupil_id == sam) > 0
     page = client.get(f"/admin/pupils/{sam}/data")
     assert page.status_code == 200 and "Everything we hold about" in page.get_data(as_text=True)
@@ -145,6 +155,7 @@ def test_erasure_removes_personal_data_keeps_counts_and_the_audit_log(demo, clie
     auth.login_as("admin")
     client.get(f"/admin/pupils/{sam}/data.json")  # an audit event before the erasure
     audit_before = _count(demo, AuditEvent)
+    answers_before = _count(demo, KnowledgeCheckAnswer)
     with demo.app_context():
         attempt_ids = db.session.scalars(select(QuizAttempt.id).where(QuizAttempt.pupil_id == sam)).all()
         completed = db.session.scalar(select(func.count()).select_from(Progress).where(
@@ -165,6 +176,8 @@ def test_erasure_removes_personal_data_keeps_counts_and_the_audit_log(demo, clie
     assert _count(demo, QuizAttempt, QuizAttempt.pupil_id == sam) == 0
     assert _count(demo, AttemptAnswer, AttemptAnswer.attempt_id.in_(attempt_ids)) == 0
     assert _count(demo, class_pupil, class_pupil.c.pupil_id == sam) == 0
+    assert _count(demo, KnowledgeCheckAttempt, KnowledgeCheckAttempt.pupil_id == sam) == 0
+    assert _count(demo, KnowledgeCheckAnswer) == answers_before - 2
     assert _count(demo, AuditEvent) == audit_before + 2  # asked for, then erased
     with demo.app_context():
         kept = db.session.scalars(select(LeaverSummary).where(LeaverSummary.reason == "erased")).one()

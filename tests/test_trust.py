@@ -53,7 +53,7 @@ def test_the_trust_sees_every_school_side_by_side_and_each_evidence_pack(demo, c
     auth.logout()
     auth.login("trust", PASSWORD, school_id=home)
     pack = client.get(f"/trust/schools/{second}/summary").get_data(as_text=True)
-    assert "Online safety coverage at Birch Academy" in pack and 'href="/trust/"' in pack
+    assert "Online safety at Birch Academy: evidence pack" in pack and 'href="/trust/"' in pack
     for page_html in (page, pack):
         assert "Pupilname Birch" not in page_html and "Secretmessage" not in page_html
         assert 'href="/help/"' in page_html and "data-quick-exit" in page_html and inline_code(page_html) == []

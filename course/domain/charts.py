@@ -64,3 +64,41 @@ def coverage_charts(coverage) -> tuple[BarChart, BarChart]:
         "; ".join(f"week of {monday.strftime('%-d %b')}: {n}" for monday, n in coverage.weeks) + ".",
         [(monday.strftime("%-d %b"), n, str(n)) for monday, n in coverage.weeks])
     return by_year, weekly
+
+
+# Short names for the four outcomes, to fit under a bar; the tables beside the charts use the full names.
+OUTCOME_SHORT = {"warning_signs": "Warning signs", "what_to_do": "What to do", "where_to_get_help": "Where to get help",
+                 "never_their_fault": "Not their fault"}
+
+
+def outcome_charts(change, group: str) -> tuple[BarChart, BarChart]:
+    """Percent of matched answers right before the lesson and after the quiz, per outcome
+    (course.domain.knowledge_change.KnowledgeChange). An outcome with too few answers shows no bar."""
+    def chart(title: str, attribute: str) -> BarChart:
+        shown = [(key, tally) for key, tally in change.by_outcome.items() if tally.shown]
+        description = (f"{title} {group}, percent of answers right, per outcome: " +
+                       "; ".join(f"{OUTCOME_SHORT[key]} {getattr(tally, attribute)}%" for key, tally in shown) + "."
+                       if shown else f"{title} {group}: not enough answers yet to show.")
+        return bar_chart(f"{title} {group}", description,
+                         [(OUTCOME_SHORT[key], getattr(tally, attribute), f"{getattr(tally, attribute)}%")
+                          for key, tally in shown], maximum=100)
+    return chart("Right before the lesson", "percent_right_before"), chart("Right after the quiz", "percent_right_after")
+
+
+def requests_chart(by_month: list) -> BarChart:
+    """Requests to talk per month (course.domain.evidence.requests_by_month), counts only."""
+    return bar_chart(
+        "Requests to talk each month", "How many requests to talk pupils made each month: " +
+        "; ".join(f"{month.strftime('%B %Y')}: {n}" for month, n in by_month) + ".",
+        [(month.strftime("%b %y"), n, str(n)) for month, n in by_month])
+
+
+def evidence_charts(pack) -> dict:
+    """The evidence pack's charts (course.domain.evidence.EvidencePack), by the names its template uses."""
+    from .knowledge_change import MIN_GROUP, REVISIT_AT  # noqa: PLC0415 (kept beside the one place that needs them)
+
+    by_year, weekly = coverage_charts(pack.coverage)
+    before, after = outcome_charts(pack.knowledge, "across the school")
+    return {"by_year_chart": by_year, "weekly_chart": weekly, "knowledge_before_chart": before,
+            "knowledge_after_chart": after, "requests_chart": requests_chart(pack.requests_by_month),
+            "min_group": MIN_GROUP, "revisit_at": REVISIT_AT}

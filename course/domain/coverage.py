@@ -1,7 +1,8 @@
 """Whole-school coverage: which pupils each module has reached, by year group and by class.
 
-Plain functions over a session, with no Flask. `school_coverage` reads everything with a fixed number of
-queries (however many pupils) and counts in Python, so the overview stays fast for a whole school.
+Plain functions over a session, with no Flask. `school_coverage` counts in the database (GROUP BY) with a
+fixed number of queries, however many pupils: only a few hundred counted rows ever reach Python, so the
+overview stays fast for a whole school.
 A pupil "has" a module when it is assigned to one of their current classes (to the whole class, or to
 them by name); the pair counts as completed when their progress in that module is completed.
 """
@@ -9,7 +10,6 @@ them by name); the pair counts as completed when their progress in that module i
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
 
 from sqlalchemy import case, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -51,30 +51,11 @@ class Tally:
         return self.assigned - self.completed
 
 
-class Pair(NamedTuple):
-    """One pupil with one module set for them, through one class.
-
-    A named tuple, not a dataclass: a school of 2,000 pupils has 16,000 of these per overview, and
-    tuples are several times cheaper to make.
-    """
-
-    class_id: int
-    module_id: int
-    pupil_id: int
-    year_group: int | None
-    due_date: date | None
-    completed_at: datetime | None
-
-    def overdue(self, today: date) -> bool:
-        return self.completed_at is None and self.due_date is not None and today > self.due_date
-
-
 @dataclass
 class SchoolCoverage:
     modules: list[Module]
     classes: list[SchoolClass]
     year_groups: list[int]
-    pairs: list[Pair]
     pupils_in_scope: int
     pupils_with_none: list[int]
     never_assigned: dict[int, list[Module]]
@@ -111,15 +92,23 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min)
 
 
-def _pairs(session: Session, school_id: int, filters: CoverageFilters) -> list[Pair]:
+def _rows(school_id: int, filters: CoverageFilters, today: date):
+    """Every (class, module, pupil) the filters select, with the pupil's year group, the assignment's due date,
+    whether the pupil has completed the module (within the period, if one is set) and whether it is overdue:
+    a subquery the counts below group."""
     chosen_for_someone = exists().where(assignment_pupil.c.assignment_id == Assignment.id)
     chosen_for_pupil = exists().where(assignment_pupil.c.assignment_id == Assignment.id,
                                       assignment_pupil.c.pupil_id == User.id)
-    # Only completed progress brings its date; the due date comes from the school's few assignments
-    # (read once below), not once per row: turning 16,000 stored dates into Python dates is slow.
-    completed_at = case((Progress.status == Status.COMPLETED, Progress.completed_at))
+    completed = Progress.status == Status.COMPLETED
+    if filters.date_to is not None:
+        completed = completed & (Progress.completed_at < _end_of(filters.date_to))  # not after the period
+    done = case((completed, 1), else_=0)
+    # (With no progress row, `completed` is NULL, not false: the first WHEN fails and the due date decides.)
+    late = case((completed, 0), (Assignment.due_date.is_not(None) & (Assignment.due_date < today), 1), else_=0)
     query = (
-        select(SchoolClass.id, Assignment.module_id, User.id, User.year_group, Assignment.id, completed_at)
+        select(SchoolClass.id.label("class_id"), Assignment.module_id.label("module_id"), User.id.label("pupil_id"),
+               User.year_group.label("year_group"), Assignment.due_date.label("due"), done.label("done"),
+               late.label("late"), case((completed, Progress.completed_at)).label("completed_at"))
         .select_from(Assignment)
         .join(SchoolClass, SchoolClass.id == Assignment.class_id)
         .join(class_pupil, class_pupil.c.class_id == SchoolClass.id)
@@ -138,14 +127,7 @@ def _pairs(session: Session, school_id: int, filters: CoverageFilters) -> list[P
         query = query.where(Assignment.created_at >= datetime.combine(filters.date_from, time.min))
     if filters.date_to is not None:
         query = query.where(Assignment.created_at < _end_of(filters.date_to))
-    due_dates = dict(session.execute(select(Assignment.id, Assignment.due_date).where(Assignment.school_id == school_id)).all())
-    period_end = _end_of(filters.date_to) if filters.date_to is not None else None
-    pairs = []
-    for class_id, module_id, pupil_id, year_group, assignment_id, done in session.execute(query).tuples():
-        if done is not None and period_end is not None and done >= period_end:
-            done = None  # completed after the period asked about
-        pairs.append(Pair(class_id, module_id, pupil_id, year_group, due_dates[assignment_id], done))
-    return pairs
+    return query.subquery("coverage_rows")
 
 
 def _pupils_with_none(session: Session, school_id: int, filters: CoverageFilters) -> tuple[int, list[int]]:
@@ -162,77 +144,107 @@ def _pupils_with_none(session: Session, school_id: int, filters: CoverageFilters
     return len(rows), [pupil_id for pupil_id, done in rows if not done]
 
 
-def _weeks(pairs: list[Pair], today: date, filters: CoverageFilters, count: int = 12) -> list[tuple[date, int]]:
-    """Completions per week (weeks start on Monday), for the last `count` weeks of the period."""
+def _week_span(today: date, filters: CoverageFilters, count: int = 12) -> tuple[date, date]:
+    """The Mondays of the first and last of the weeks the chart shows: the last `count` of the period."""
     last_day = filters.date_to or today
     last_monday = last_day - timedelta(days=last_day.weekday())
     first_monday = last_monday - timedelta(weeks=count - 1)
     if filters.date_from is not None and filters.date_from > first_monday:
         first_monday = filters.date_from - timedelta(days=filters.date_from.weekday())
-    per_week: dict[date, int] = defaultdict(int)
-    for pupil_module in {(p.pupil_id, p.module_id): p for p in pairs if p.completed_at}.values():
-        day = pupil_module.completed_at.date()
-        per_week[day - timedelta(days=day.weekday())] += 1
-    weeks, monday = [], first_monday
-    while monday <= last_monday:
-        weeks.append((monday, per_week.get(monday, 0)))
-        monday += timedelta(weeks=1)
-    return weeks
+    return first_monday, last_monday
+
+
+def _as_date(value) -> date:
+    """SQL date(): a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def year_groups(session: Session, school_id: int) -> list[int]:
+    """The year groups the school's current pupils are in."""
+    return sorted(y for y in session.scalars(select(distinct(User.year_group)).where(
+        User.school_id == school_id, User.role == Role.PUPIL, User.left_at.is_(None))) if y is not None)
 
 
 def school_coverage(session: Session, school_id: int, filters: CoverageFilters, today: date) -> SchoolCoverage:
     modules = list(session.scalars(select(Module).where(Module.available).order_by(Module.position)))
     classes = list(session.scalars(select(SchoolClass).where(SchoolClass.school_id == school_id,
                                                              SchoolClass.archived_at.is_(None)).order_by(SchoolClass.name)))
-    year_groups = sorted(y for y in session.scalars(select(distinct(User.year_group)).where(
-        User.school_id == school_id, User.role == Role.PUPIL, User.left_at.is_(None))) if y is not None)
+    years = year_groups(session, school_id)
     ever_assigned = set(session.execute(
         select(distinct(User.year_group), Assignment.module_id)
         .select_from(Assignment).join(SchoolClass, SchoolClass.id == Assignment.class_id)
         .join(class_pupil, class_pupil.c.class_id == SchoolClass.id).join(User, User.id == class_pupil.c.pupil_id)
         .where(Assignment.school_id == school_id, SchoolClass.archived_at.is_(None), User.left_at.is_(None))).all())
-    pairs = _pairs(session, school_id, filters)
+    rows = _rows(school_id, filters, today)
     in_scope, with_none = _pupils_with_none(session, school_id, filters)
-    shown_years = [filters.year_group] if filters.year_group is not None else year_groups
+    shown_years = [filters.year_group] if filters.year_group is not None else years
     never = {y: [m for m in modules if (y, m.id) not in ever_assigned and suits_year_group(m, y)
                  and (filters.module_id is None or m.id == filters.module_id)] for y in shown_years}
-    result = SchoolCoverage(modules=modules, classes=classes, year_groups=year_groups, pairs=pairs,
+    result = SchoolCoverage(modules=modules, classes=classes, year_groups=years,
                             pupils_in_scope=in_scope, pupils_with_none=with_none,
-                            never_assigned={y: ms for y, ms in never.items() if ms},
-                            weeks=_weeks(pairs, today, filters))
-    _count(result, today)
+                            never_assigned={y: ms for y, ms in never.items() if ms}, weeks=[])
+    _count(session, school_id, rows, result, today, filters)
     return result
 
 
-def _count(result: SchoolCoverage, today: date) -> None:
-    # Per class, every pair counts; across classes, a pupil with the same module in two classes counts once.
-    # Pairs are first counted by (where, completed, overdue) with Counter, then the few keys become Tallies.
-    unique: dict[tuple[int, int], Pair] = {}
-    per_class: Counter = Counter()
-    for pair in result.pairs:
-        done = pair.completed_at is not None
-        per_class[pair.class_id, pair.module_id, done, not done and pair.due_date is not None and today > pair.due_date] += 1
-        key = (pair.pupil_id, pair.module_id)
-        kept = unique.get(key)
-        if kept is None or _counts_before(pair, kept):
-            unique[key] = pair
-    per_year = Counter((p.year_group, p.module_id, p.completed_at is not None, p.overdue(today)) for p in unique.values())
-    for (class_id, module_id, done, late), count in per_class.items():
+def _count(session: Session, school_id: int, rows, result: SchoolCoverage, today: date,
+           filters: CoverageFilters) -> None:
+    """Per class, every (class, pupil, module) counts; across classes, a pupil with the same module set in two
+    classes counts once: completed if it is (progress is per pupil and module, so all agree), else overdue by
+    its earliest due date (no due date comes last). coverage_totals counts the same way.
+
+    One GROUP BY over the rows gives the per-class counts and, summed, the per-year ones; only pupils in
+    more than one current class can be counted twice, so their few rows are read and put right here.
+    Completions per week: a GROUP BY day for everyone else, the same pupils' rows for them.
+    """
+    first_monday, last_monday = _week_span(today, filters)
+    per_year: Counter = Counter()
+    for class_id, module_id, year_group, done, late, count in session.execute(
+            select(rows.c.class_id, rows.c.module_id, rows.c.year_group, rows.c.done, rows.c.late, func.count())
+            .group_by(rows.c.class_id, rows.c.module_id, rows.c.year_group, rows.c.done, rows.c.late)).all():
         _add(result.by_class.setdefault(class_id, {}).setdefault(module_id, Tally()), count, done, late)
         _add(result.by_class_total.setdefault(class_id, Tally()), count, done, late)
-    for (year_group, module_id, done, late), count in per_year.items():
+        per_year[year_group, module_id, done, late] += count
+    in_several = (select(class_pupil.c.pupil_id).join(SchoolClass, SchoolClass.id == class_pupil.c.class_id)
+                  .where(SchoolClass.school_id == school_id, SchoolClass.archived_at.is_(None))
+                  .group_by(class_pupil.c.pupil_id).having(func.count() > 1))
+    several: dict[tuple[int, int], list] = defaultdict(list)
+    for pupil_id, module_id, year_group, done, late, completed_at in session.execute(
+            select(rows.c.pupil_id, rows.c.module_id, rows.c.year_group, rows.c.done, rows.c.late,
+                   rows.c.completed_at).where(rows.c.pupil_id.in_(in_several))).all():
+        several[pupil_id, module_id].append((year_group, done, late, completed_at))
+    per_day: Counter = Counter()
+    for (_pupil_id, module_id), found in several.items():
+        done, completed_at = max(f[1] for f in found), max((f[3] for f in found if f[3]), default=None)
+        if len(found) > 1:
+            for year_group, row_done, row_late, _at in found:
+                per_year[year_group, module_id, row_done, row_late] -= 1
+            # Overdue once when not completed and any of its due dates has passed (the earliest has, then).
+            per_year[found[0][0], module_id, done, int(not done and max(f[2] for f in found))] += 1
+        if done and completed_at is not None and completed_at.date() >= first_monday:
+            per_day[completed_at.date()] += 1
+    for year_group, module_id, done, late in list(per_year):
+        count = per_year[year_group, module_id, done, late]
+        if not count:
+            continue
         _add(result.total, count, done, late)
         _add(result.by_module.setdefault(module_id, Tally()), count, done, late)
         _add(result.by_year.setdefault(year_group, {}).setdefault(module_id, Tally()), count, done, late)
         _add(result.by_year_total.setdefault(year_group, Tally()), count, done, late)
-
-
-def _counts_before(pair: Pair, kept: Pair) -> bool:
-    """A module set for a pupil through two classes counts once: completed if it is, else by its earliest due
-    date (no due date comes last). coverage_totals below counts the same way in SQL."""
-    if (pair.completed_at is None) != (kept.completed_at is None):
-        return pair.completed_at is not None
-    return pair.due_date is not None and (kept.due_date is None or pair.due_date < kept.due_date)
+    day = func.date(rows.c.completed_at)
+    for completed_on, count in session.execute(
+            select(day, func.count()).where(rows.c.done == 1,
+                                            rows.c.completed_at >= datetime.combine(first_monday, time.min),
+                                            rows.c.pupil_id.not_in(in_several))
+            .group_by(day)).all():
+        per_day[_as_date(completed_on)] += count
+    per_week: Counter = Counter()
+    for completed_on, count in per_day.items():
+        per_week[completed_on - timedelta(days=completed_on.weekday())] += count
+    monday = first_monday
+    while monday <= last_monday:
+        result.weeks.append((monday, per_week.get(monday, 0)))
+        monday += timedelta(weeks=1)
 
 
 @dataclass(frozen=True)
@@ -290,21 +302,15 @@ def _add(tally: Tally, count: int, done: bool, late: bool) -> None:
     tally.overdue += count if late else 0
 
 
-def pupils_behind(result: SchoolCoverage, state: str, today: date, class_id: int | None = None,
-                  module_id: int | None = None, year_group: int | None = None) -> list[int]:
+def pupils_behind(session: Session, school_id: int, filters: CoverageFilters, state: str, today: date,
+                  result: SchoolCoverage) -> list[int]:
     """The pupil ids behind one number on the overview: completed, not completed, overdue, or none done."""
     if state == "none":
         return list(result.pupils_with_none)
-    chosen = set()
-    for pair in result.pairs:
-        if class_id is not None and pair.class_id != class_id:
-            continue
-        if module_id is not None and pair.module_id != module_id:
-            continue
-        if year_group is not None and pair.year_group != year_group:
-            continue
-        done = pair.completed_at is not None
-        if (state == "completed" and done) or (state == "not_completed" and not done) or \
-                (state == "overdue" and pair.overdue(today)) or state == "assigned":
-            chosen.add(pair.pupil_id)
-    return sorted(chosen)
+    rows = _rows(school_id, filters, today)
+    condition = {"completed": rows.c.done == 1, "not_completed": rows.c.done == 0, "overdue": rows.c.late == 1,
+                 "assigned": None}[state]
+    query = select(distinct(rows.c.pupil_id))
+    if condition is not None:
+        query = query.where(condition)
+    return sorted(session.scalars(query))

@@ -10,6 +10,9 @@ from ..content import ContentLibrary
 from ..models import (
     Assignment,
     AttemptAnswer,
+    CheckPhase,
+    KnowledgeCheckAnswer,
+    KnowledgeCheckAttempt,
     Progress,
     QuizAttempt,
     Role,
@@ -90,6 +93,24 @@ def create_demo_school(session: Session, content: ContentLibrary, module_ids: di
     return school
 
 
+def _demo_knowledge_check(session, pupil, module, module_id) -> None:
+    """The module's check before the lesson (a few skip it) and after the quiz, for a pupil who took the quiz.
+    Its own random numbers, so the rest of the demo school is the same with or without it."""
+    checks = module.quiz.checks if module.quiz else ()
+    if not checks:
+        return
+    rng = random.Random(f"check:{pupil.id}:{module_id}")
+    for phase, right_share in ((CheckPhase.BEFORE, 0.45), (CheckPhase.AFTER, 0.85)):
+        skipped = phase == CheckPhase.BEFORE and rng.random() < 0.2
+        answers = []
+        for check in [] if skipped else checks:
+            wrong = [o.id for o in check.options if not o.correct]
+            option = check.correct_id if rng.random() < right_share or not wrong else rng.choice(wrong)
+            answers.append(KnowledgeCheckAnswer(check_id=check.id, option_id=option))
+        session.add(KnowledgeCheckAttempt(school_id=pupil.school_id, pupil_id=pupil.id, module_id=module_id,
+                                          phase=phase, skipped=skipped, answers=answers))
+
+
 def _demo_progress(session, rng, pupil, module, module_id, content_hash) -> None:
     roll = rng.random()
     if roll < 0.25:
@@ -121,6 +142,7 @@ def _demo_progress(session, rng, pupil, module, module_id, content_hash) -> None
         progress.latest_score = result.score
         progress.best_score = max(progress.best_score or 0, result.score)
         progress.quiz_passed = progress.quiz_passed or result.passed
+    _demo_knowledge_check(session, pupil, module, module_id)
     if is_completed(progress.pages_seen, module.page_count, progress.quiz_passed):
         progress.status = Status.COMPLETED
         progress.completed_at = utcnow() - timedelta(days=rng.randrange(0, 20))

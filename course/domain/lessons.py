@@ -1,6 +1,7 @@
 """A pupil's lessons: what is set for them, and recording what they read and how they did."""
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from ..content import ContentLibrary
 from ..content.modules import ModuleContent
-from ..content.quizzes import Option, Question
+from ..content.quizzes import CheckOption, KnowledgeCheck, Option, Question
 from ..models import AnswersShown, Assignment, AttemptAnswer, Progress, QuizAttempt, Status, User, utcnow
+from . import knowledge_check
 from . import progress as progress_rules
 from .scope import pupil_params, set_for_pupil
 from .scoring import QuizResult
@@ -117,8 +119,10 @@ def record_page_seen(session: Session, pupil: User, assigned: AssignedModule, pa
 
 
 def record_attempt(session: Session, pupil: User, assigned: AssignedModule, result: QuizResult,
-                   form_token: str, content_hash: str, started_at: datetime | None) -> int:
+                   form_token: str, content_hash: str, started_at: datetime | None,
+                   after_check: Mapping[str, str] | None = None) -> int:
     """Store one attempt per quiz form and return its id; a repeated form returns the id already stored.
+    The knowledge check's end-of-quiz answers (`after_check`) are saved in the same transaction.
 
     The same form sent twice at once: on PostgreSQL the second insert waits on the unique constraint
     until the first commits, then fails; it is rolled back and answers with the first one's id.
@@ -143,6 +147,7 @@ def record_attempt(session: Session, pupil: User, assigned: AssignedModule, resu
                  correct=a.correct) for i, a in enumerate(result.answers)])
         progress = progress_for(session, pupil, assigned.module_id)
         progress_rules.record_attempt(progress, result, assigned.content.page_count, utcnow())
+        knowledge_check.stage_after(session, pupil, assigned.module_id, after_check or {})
         session.commit()
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.
@@ -157,6 +162,13 @@ def record_attempt(session: Session, pupil: User, assigned: AssignedModule, resu
 def find_attempt_by_token(session: Session, pupil: User, form_token: str) -> QuizAttempt | None:
     return session.scalars(select(QuizAttempt).where(QuizAttempt.pupil_id == pupil.id,
                                                      QuizAttempt.form_token == form_token)).first()
+
+
+def shuffled_check_options(pupil_id: int, module_slug: str, check: KnowledgeCheck) -> list[CheckOption]:
+    """A knowledge-check item's options in the pupil's own order, the same before the lesson and after."""
+    options = list(check.options)
+    random.Random(f"{pupil_id}:{module_slug}:check:{check.id}").shuffle(options)
+    return options
 
 
 def shuffled_options(pupil_id: int, module_slug: str, question: Question) -> list[Option]:

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from ..models import (
     AttemptAnswer,
     HelpRequest,
+    KnowledgeCheckAnswer,
+    KnowledgeCheckAttempt,
     LeaverSummary,
     Module,
     Progress,
@@ -57,6 +59,8 @@ def export(session: Session, pupil: User) -> dict[str, Any]:
     progress = session.scalars(select(Progress).where(Progress.pupil_id == pupil.id).order_by(Progress.id)).all()
     attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.pupil_id == pupil.id)
                                .order_by(QuizAttempt.submitted_at, QuizAttempt.id)).all()
+    checks = session.scalars(select(KnowledgeCheckAttempt).where(KnowledgeCheckAttempt.pupil_id == pupil.id)
+                             .order_by(KnowledgeCheckAttempt.module_id, KnowledgeCheckAttempt.phase.desc())).all()
     return {
         "exported_at": _when(datetime.now().replace(microsecond=0)),
         "pupil": {
@@ -81,6 +85,12 @@ def export(session: Session, pupil: User) -> dict[str, Any]:
             "answers": [{"question": ans.question_id, "chosen": list(ans.option_ids), "correct": ans.correct}
                         for ans in a.answers],
         } for a in attempts],
+        # The unscored "what do you think?" check, before the lesson and at the end of the quiz.
+        "knowledge_checks": [{
+            "module": modules.get(c.module_id, str(c.module_id)), "phase": c.phase, "skipped": c.skipped,
+            "answered_at": _when(c.answered_at),
+            "answers": [{"question": a.check_id, "chosen": a.option_id} for a in c.answers],
+        } for c in checks],
         # Requests to talk are seen by safeguarding leads only, never by an admin: the export says
         # where they are held, not whether there are any. The safeguarding lead answers for them.
         "requests_to_talk": REQUESTS_HELD_BY_THE_LEAD,
@@ -141,6 +151,9 @@ def erase(session: Session, pupil: User, today: date, lead_confirmed: bool = Fal
     session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempt_ids)))
     session.execute(delete(QuizAttempt).where(QuizAttempt.pupil_id == pupil_id))
     session.execute(delete(Progress).where(Progress.pupil_id == pupil_id))
+    check_ids = select(KnowledgeCheckAttempt.id).where(KnowledgeCheckAttempt.pupil_id == pupil_id)
+    session.execute(delete(KnowledgeCheckAnswer).where(KnowledgeCheckAnswer.attempt_id.in_(check_ids)))
+    session.execute(delete(KnowledgeCheckAttempt).where(KnowledgeCheckAttempt.pupil_id == pupil_id))
     session.execute(delete(class_pupil).where(class_pupil.c.pupil_id == pupil_id))
     session.execute(delete(assignment_pupil).where(assignment_pupil.c.pupil_id == pupil_id))
     session.execute(delete(User).where(User.id == pupil_id).execution_options(synchronize_session=False))

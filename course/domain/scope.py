@@ -142,3 +142,14 @@ def schools_for(viewer: User) -> Select[tuple[School]]:
 
 def visible_school(session: Session, viewer: User, school_id: int) -> School | None:
     return session.scalars(schools_for(viewer).where(School.id == school_id)).first()
+
+
+def pupil_ids_for(viewer: User, class_id: int | None = None, year_group: int | None = None) -> Select[tuple[int]]:
+    """The ids of the pupils the viewer may count (as pupils_for), narrowed to one class or year group:
+    a subquery for the school's aggregate views."""
+    query = pupils_for(viewer).with_only_columns(User.id).order_by(None)
+    if class_id is not None:
+        query = query.where(User.id.in_(select(class_pupil.c.pupil_id).where(class_pupil.c.class_id == class_id)))
+    if year_group is not None:
+        query = query.where(User.year_group == year_group)
+    return query

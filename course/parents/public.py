@@ -52,4 +52,4 @@ def sheet(parents_id: str, slug: str):
 def sheet_pdf(parents_id: str, slug: str):
     school, sheet = _sheet_or_404(parents_id, slug)
     html = render_template("parents/sheet_pdf.html", sheet=sheet)
-    return download(render_pdf(html, "sheet"), "application/pdf", f"{slug}-for-parents.pdf")
+    return download(render_pdf(html, "sheet-pdf.css"), "application/pdf", f"{slug}-for-parents.pdf")

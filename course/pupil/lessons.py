@@ -6,11 +6,11 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..domain import lessons
+from ..domain import knowledge_check, lessons
 from ..domain.scope import own_help_requests
 from ..domain.scoring import InvalidAnswers, choices, mark_quiz, question_credit
 from ..extensions import db
-from ..models import HelpRequest, QuizAttempt, Status
+from ..models import CheckPhase, HelpRequest, QuizAttempt, Status
 from ..web.content import library, module_ids
 from ..web.errors import bad_request
 from ..web.page_context import inline_text_filler, token_values_for_current_school
@@ -37,12 +37,51 @@ def my_lessons():
 def start(slug: str):
     assigned = _assigned_or_404(slug)
     seen = set(assigned.progress.pages_seen if assigned.progress else [])
+    checks = assigned.content.quiz.checks if assigned.content.quiz else ()
+    if checks and not seen and knowledge_check.offer_before(
+            checks, assigned.progress, knowledge_check.attempts_of(db.session, current_user, assigned.module_id)):
+        return redirect(url_for("pupil.check", slug=slug))
     if assigned.status == Status.COMPLETED:
         return redirect(url_for("pupil.page", slug=slug, number=1))
     first_unseen = next((n for n in range(assigned.content.page_count) if n not in seen), None)
     if first_unseen is None:
         return redirect(url_for("pupil.quiz", slug=slug))
     return redirect(url_for("pupil.page", slug=slug, number=first_unseen + 1))
+
+
+def _checks_or_404(assigned: lessons.AssignedModule):
+    checks = assigned.content.quiz.checks if assigned.content.quiz else ()
+    if not checks:
+        abort(404)
+    return checks
+
+
+@bp.get("/<slug>/check")
+def check(slug: str):
+    """"What do you think?": the knowledge check before the first page. Not scored, no feedback, skippable."""
+    assigned = _assigned_or_404(slug)
+    checks = _checks_or_404(assigned)
+    if not knowledge_check.offer_before(checks, assigned.progress,
+                                        knowledge_check.attempts_of(db.session, current_user, assigned.module_id)):
+        return redirect(url_for("pupil.page", slug=slug, number=1))
+    items = [(c, lessons.shuffled_check_options(current_user.id, slug, c)) for c in checks]
+    return render_template("pupil/check.html", assigned=assigned, module=assigned.content, items=items,
+                           fill=inline_text_filler())
+
+
+@bp.post("/<slug>/check")
+def check_done(slug: str):
+    """Save what the pupil thinks (or that they skipped), then start the lesson at page 1."""
+    assigned = _assigned_or_404(slug)
+    checks = _checks_or_404(assigned)
+    answers = {}
+    if "skip" not in request.form:
+        try:
+            answers = knowledge_check.read_answers(checks, request.form.to_dict(flat=False))
+        except InvalidAnswers as error:
+            raise bad_request(f"{error} Nothing was saved. Please go back and choose again.") from None
+    knowledge_check.record_before(db.session, current_user, assigned.module_id, answers)
+    return redirect(url_for("pupil.page", slug=slug, number=1))
 
 
 @bp.get("/<slug>/page/<int:number>")
@@ -79,6 +118,8 @@ def _render_quiz(assigned, chosen: dict, error: str | None, status: int):
     questions = [(q, lessons.shuffled_options(current_user.id, assigned.content.slug, q)) for q in quiz_.questions]
     return render_template("pupil/quiz.html", assigned=assigned, module=assigned.content, quiz=quiz_,
                            questions=questions, fill=inline_text_filler(), chosen=chosen, error=error,
+                           checks=[(c, lessons.shuffled_check_options(current_user.id, assigned.content.slug, c))
+                                   for c in quiz_.checks],
                            form_token=new_form_token(current_user.id, assigned.content.slug)), status
 
 
@@ -101,13 +142,15 @@ def submit_quiz(slug: str):
         if any(not chosen for chosen in submitted.values()):
             missing = [str(i + 1) for i, q in enumerate(quiz_.questions) if not submitted[q.id]]
             # Answers left out are for the pupil to finish, not an error: show the form again, kept.
-            return _render_quiz(assigned, submitted,
+            kept = {**submitted, **{f"k-{c.id}": request.form.getlist(f"k-{c.id}") for c in quiz_.checks}}
+            return _render_quiz(assigned, kept,
                                 f"Please answer every question. Still to answer: question {', '.join(missing)}.", 400)
         result = mark_quiz(quiz_, submitted)
+        after_check = knowledge_check.read_answers(quiz_.checks, request.form.to_dict(flat=False))
     except InvalidAnswers as error:
         raise bad_request(f"{error} Nothing was saved. Please go back to the quiz and choose again.") from None
     attempt_id = lessons.record_attempt(db.session, current_user, assigned, result, form_key,
-                                        library().content_hash(slug), opened_at)
+                                        library().content_hash(slug), opened_at, after_check)
     return redirect(url_for("pupil.result", slug=slug, attempt_id=attempt_id))
 
 
@@ -130,4 +173,18 @@ def result(slug: str, attempt_id: int):
     return render_template("pupil/result.html", assigned=assigned, module=assigned.content, attempt=attempt,
                            marked=marked, fill=inline_text_filler(), show_answers=assigned.answers_visible(date.today()),
                            quiz=quiz_, partly_right=sum(1 for *_, credit in marked if 0 < credit < 1),
-                           revisit=[question for question, answer, *_ in marked if not answer.correct])
+                           revisit=[question for question, answer, *_ in marked if not answer.correct],
+                           check_rows=_check_rows(quiz_, assigned.module_id))
+
+
+def _check_rows(quiz_, module_id: int) -> list[tuple]:
+    """Each knowledge-check item with the pupil's answer before the lesson and after the quiz."""
+    if not quiz_.checks:
+        return []
+    attempts = knowledge_check.attempts_of(db.session, current_user, module_id)
+    if CheckPhase.AFTER not in attempts:
+        return []
+    answers = knowledge_check.answers_by_phase(attempts)
+    before, after = answers.get(CheckPhase.BEFORE, {}), answers[CheckPhase.AFTER]
+    skipped = CheckPhase.BEFORE in attempts and attempts[CheckPhase.BEFORE].skipped
+    return [(c, c.option(before.get(c.id, "")), skipped, c.option(after.get(c.id, ""))) for c in quiz_.checks]

@@ -1,24 +1,27 @@
-"""The school overview: coverage with filters, the pupils behind each number, CSV, governors' summary."""
+"""The school overview: coverage with filters, the pupils behind each number, CSV, the evidence pack."""
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import DateField, Form, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from ..domain import audit
-from ..domain.charts import coverage_charts, year_label
+from ..domain.charts import coverage_charts, evidence_charts, year_label
 from ..domain.coverage import CoverageFilters, SchoolCoverage, pupils_behind, school_coverage
 from ..domain.directory import needs_checking
+from ..domain.evidence import evidence_pack
 from ..domain.help_requests import queue_counts
 from ..domain.scope import pupils_for
 from ..extensions import db
 from ..models import HelpService, User
 from ..web.bounds import sensible_date
-from ..web.csv_export import csv_response
+from ..web.content import library, module_ids
+from ..web.csv_export import csv_response, download
 from ..web.db import writes
+from ..web.pdf import render_pdf
 from . import bp
 
 STATES = {"completed": "completed the module", "not_completed": "not yet completed the module",
@@ -93,8 +96,7 @@ def pupils():
     state = request.args.get("state", "completed")
     if filters is None or state not in STATES:
         abort(404)
-    ids = pupils_behind(coverage, state, date.today(), class_id=filters.class_id, module_id=filters.module_id,
-                        year_group=filters.year_group)
+    ids = pupils_behind(db.session, current_user.school_id, filters, state, date.today(), coverage)
     rows = db.session.scalars(pupils_for(current_user).where(User.id.in_(ids))).all() if ids else []
     module = next((m for m in coverage.modules if m.id == filters.module_id), None)
     school_class = coverage.class_by_id.get(filters.class_id) if filters.class_id else None
@@ -130,18 +132,37 @@ def export_coverage():
     return csv_response(rows, f"coverage-{date.today().isoformat()}.csv")
 
 
+def _evidence(filters: CoverageFilters, coverage: SchoolCoverage) -> dict:
+    pack = evidence_pack(db.session, current_user.school_id, filters, date.today(), library(), module_ids(), coverage)
+    return {"pack": pack, **evidence_charts(pack), "filters": filters, "school": current_user.school,
+            "today": date.today(), "year_label": year_label}
+
+
 @bp.get("/summary")
 @writes
 def summary():
+    """The evidence pack, printable: coverage, knowledge change, requests to talk by month (counts only)."""
     form, filters, coverage = _coverage()
     if filters is None:
         return overview()  # the filters with their messages, and a 422
-    by_year_chart, weekly_chart = coverage_charts(coverage)
-    page = render_template("safeguarding/summary.html", coverage=coverage, filters=filters, form=form,
-                           by_year_chart=by_year_chart, weekly_chart=weekly_chart, school=current_user.school,
-                           today=date.today(), year_label=year_label)
+    page = render_template("safeguarding/summary.html", form=form, **_evidence(filters, coverage),
+                           pdf_url=url_for("safeguarding.summary_pdf", **_query_args()))
     # Rendered first: the commit below would expire every row the template reads.
     audit.record(db.session, current_user, "data_exported", target_type="school", target_id=current_user.school_id,
-                 detail="governors' summary")
+                 detail="evidence pack")
     db.session.commit()
     return page
+
+
+@bp.get("/summary.pdf")
+@writes
+def summary_pdf():
+    """The evidence pack as a tagged PDF (WeasyPrint), for governors' papers and an inspector."""
+    _form, filters, coverage = _coverage()
+    if filters is None:
+        return overview()
+    pdf = render_pdf(render_template("safeguarding/summary_pdf.html", **_evidence(filters, coverage)), "evidence-pdf.css")
+    audit.record(db.session, current_user, "data_exported", target_type="school", target_id=current_user.school_id,
+                 detail="evidence pack (PDF)")
+    db.session.commit()
+    return download(pdf, "application/pdf", f"evidence-pack-{date.today().isoformat()}.pdf")

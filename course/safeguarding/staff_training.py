@@ -45,7 +45,7 @@ def staff_certificate(user_id: int):
         abort(404)
     html = render_template("staff_training/certificate_pdf.html", person=person, school=current_user.school,
                            today=date.today())
-    pdf = render_pdf(html, "certificate")
+    pdf = render_pdf(html, "certificate-pdf.css")
     audit.record(db.session, current_user, "data_exported", target_type="user", target_id=user_id,
                  detail="staff training certificate (PDF)")
     db.session.commit()

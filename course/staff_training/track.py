@@ -114,4 +114,4 @@ def refresher():
 def my_certificate():
     html = render_template("staff_training/certificate_pdf.html", person=_mine(), school=current_user.school,
                            today=date.today())
-    return download(render_pdf(html, "certificate"), "application/pdf", "staff-training-certificate.pdf")
+    return download(render_pdf(html, "certificate-pdf.css"), "application/pdf", "staff-training-certificate.pdf")

@@ -18,4 +18,4 @@ def _password_resets():
 
 
 # Every view file of the teacher pages, imported in this one place so their routes are registered.
-from . import classes, library, progress, pupils  # noqa: E402,F401
+from . import classes, knowledge, library, progress, pupils  # noqa: E402,F401

@@ -12,7 +12,7 @@ from ..domain.progress import cell_state
 from ..domain.scope import classes_for, visible_pupil
 from ..extensions import db
 from ..web.content import library, module_ids
-from ..web.csv_export import csv_response
+from ..web.csv_export import csv_response, safe_filename_part
 from ..web.db import writes
 from ..web.page_context import inline_text_filler
 from . import bp
@@ -51,8 +51,7 @@ def export_grid(class_id: int):
     school_class = class_or_404(class_id)
     grid = class_grid(db.session, school_class, date.today(), sort=request.args.get("sort", "name"))
     rows = grid.rows()  # before the commit below, which expires every loaded row
-    safe_name = "".join(ch if ch.isalnum() else "-" for ch in school_class.name).strip("-") or "class"
     audit.record(db.session, current_user, "data_exported", target_type="class", target_id=class_id,
                  detail="class progress grid (CSV)")
     db.session.commit()
-    return csv_response(rows, f"{safe_name}-progress-{date.today().isoformat()}.csv")
+    return csv_response(rows, f"{safe_filename_part(school_class.name)}-progress-{date.today().isoformat()}.csv")

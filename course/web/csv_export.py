@@ -18,6 +18,11 @@ def safe_cell(value) -> str:
     return text
 
 
+def safe_filename_part(name: str, fallback: str = "class") -> str:
+    """A name (a class's, say) as a piece of a file name: letters and digits kept, the rest a hyphen."""
+    return "".join(ch if ch.isalnum() else "-" for ch in name).strip("-") or fallback
+
+
 def csv_response(rows: list[list], filename: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)

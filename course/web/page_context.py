@@ -9,12 +9,14 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from ..content.markdown import render_inline
+from ..content.quizzes import OUTCOMES
 from ..content.tokens import TokenValues
 from ..domain.directory import school_services, token_values
 from ..domain.progress import STATE_LABELS
 from ..extensions import db
 from ..models import HelpService, Role, School
 from .content import library
+from .urls import remembered_url_for
 
 # Each state shown with an icon and words, never colour alone; made once, as every grid cell shows one.
 _ICONS = {"not_started": "○", "in_progress": "◐", "completed": "✓", "overdue": "!"}
@@ -108,15 +110,20 @@ def register(app: Flask) -> None:
     # Globals, not context: imported macros (templates/_status.html) see globals only.
     app.jinja_env.globals["state_labels"] = STATE_LABELS
     app.jinja_env.globals["state_badges"] = STATE_BADGES
+    app.jinja_env.globals["outcomes"] = OUTCOMES  # the four outcomes the knowledge checks measure, by key
+    app.jinja_env.globals["url_for"] = remembered_url_for  # the same addresses on every page: built once
 
     @app.context_processor
     def inject():
+        # The user itself, not Flask-Login's proxy: a page reads it a score of times, each through the proxy.
+        user = current_user._get_current_object()
         navigation = []
-        if current_user.is_authenticated:
+        if user.is_authenticated:
             navigation = [(endpoint, _with_unread_count(endpoint, label))
-                          for endpoint, label in NAVIGATION[Role(current_user.role)]
+                          for endpoint, label in NAVIGATION[Role(user.role)]
                           if endpoint in current_app.view_functions]
         return {
+            "current_user": user,
             "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
             "navigation": navigation,
             "demo_mode": current_app.config["HARBOUR_DEMO"],

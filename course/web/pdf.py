@@ -1,12 +1,9 @@
 """HTML to PDF with WeasyPrint, for records a lead files elsewhere and sheets a school hands out; nothing is
-fetched from outside the page. PDFs are tagged (headings, lists and tables marked) for screen readers."""
+fetched from outside the page."""
 
 from pathlib import Path
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-STYLESHEETS = {"record": STATIC / "record-pdf.css", "sheet": STATIC / "sheet-pdf.css",
-               "certificate": STATIC / "certificate-pdf.css"}
-STYLESHEET = STYLESHEETS["record"]
 
 
 def _fetch_nothing(url: str, *args, **kwargs):
@@ -14,9 +11,11 @@ def _fetch_nothing(url: str, *args, **kwargs):
     raise ValueError(f"PDFs load no outside resources ({url[:40]})")
 
 
-def render_pdf(html: str, style: str = "record") -> bytes:
+def render_pdf(html: str, stylesheet: str = "record-pdf.css") -> bytes:
+    """A PDF of the page, styled by one of Harbour's own stylesheets in course/static/."""
     # Imported here: WeasyPrint takes a moment to load, and only these downloads need it.
     from weasyprint import CSS, HTML
 
+    # Tagged (headings, tables and lists marked up in the PDF), so a screen reader can read it.
     return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(
-        stylesheets=[CSS(string=STYLESHEETS[style].read_text(encoding="utf-8"))], pdf_tags=True)
+        stylesheets=[CSS(string=(STATIC / stylesheet).read_text(encoding="utf-8"))], pdf_tags=True)

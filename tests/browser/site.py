@@ -173,6 +173,7 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
     ]),
     ("pupil", PUPIL, [
         PageType("my-lessons", "/lessons/"),
+        PageType("knowledge-check", f"/lessons/{SLUG}/check"),
         PageType("reading-comfort-open", reach=_comfort_menu_open),
         PageType("lesson-page", f"/lessons/{SLUG}/page/1"),
         PageType("quiz", f"/lessons/{SLUG}/quiz"),
@@ -188,7 +189,9 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
     ("dsl", DSL, [
         PageType("overview", "/safeguarding/"),
         PageType("pupils", "/safeguarding/pupils"),
-        PageType("governors-summary", "/safeguarding/summary"),
+        PageType("evidence-pack", "/safeguarding/summary"),
+        PageType("what-pupils-learned", "/safeguarding/knowledge"),
+        PageType("what-a-year-group-learned", "/safeguarding/knowledge?year_group=8"),
         PageType("requests-queue", "/safeguarding/requests"),
         PageType("request", "/safeguarding/requests/{pupil_request_id}"),
         PageType("request-for-the-record", "/safeguarding/requests/{pupil_request_id}/record?system=cpoms"),
@@ -225,6 +228,8 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("classes", "/teach/"),
         PageType("class-grid", "/teach/classes/{class_id}"),
         PageType("class-insight", "/teach/classes/{class_id}/insight/" + SLUG),
+        PageType("what-the-class-learned", "/teach/classes/{class_id}/knowledge"),
+        PageType("item-analysis", f"/teach/library/{SLUG}/items"),
         PageType("pupil", "/teach/pupils/{pupil_id}"),
         PageType("new-pupil", "/teach/classes/{class_id}/pupils/new"),
         PageType("import", "/teach/import?class_id={print_class_id}"),

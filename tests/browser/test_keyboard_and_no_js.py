@@ -102,6 +102,12 @@ def test_a_pupil_completes_a_module_with_the_keyboard_only(live_server, browser)
 
     keys.tab_to(lambda f: f["href"] == "/lessons/people-online/")
     keys.follow("Enter")
+    # "What do you think?" first: the first item answered with the arrow keys, then on to the lesson.
+    page.wait_for_url("**/check")
+    keys.tab_to(lambda f: f["type"] == "radio")
+    assert keys.press("ArrowDown")["checked"]
+    keys.tab_to(_button("Start the lesson"), limit=60)
+    keys.follow("Enter")
     page.wait_for_url("**/page/1")
     for number in range(1, module.page_count + 1):
         text = "Go to the quiz" if number == module.page_count else "Next"
@@ -112,6 +118,7 @@ def test_a_pupil_completes_a_module_with_the_keyboard_only(live_server, browser)
     # Checkboxes are Tab stops of their own (Space ticks one). A radio group is one Tab stop: the arrow keys
     # move between its options, as in every browser; Space picks the first when it is the right one.
     right = {f"q-{q.id}": set(q.correct_ids) for q in module.quiz.questions}
+    right.update({f"k-{c.id}": {c.correct_id} for c in module.quiz.checks})  # the check's items, once more
     done = set()
     while True:
         focused = keys.press("Tab")
@@ -157,6 +164,14 @@ def test_a_pupil_completes_a_module_with_javascript_off(live_server, browser, we
 
     # The reading comfort menu is a plain form: it opens, saves and comes back to the same page.
     page.click(f"a[href='/lessons/{module.slug}/']")
+    # "What do you think?" works as a plain form: one item answered wrongly, one "not sure", then the lesson.
+    page.wait_for_url("**/check")
+    checks = module.quiz.checks
+    wrong = next(o for o in checks[0].options if not o.correct)
+    page.check(f"#k-{checks[0].id}-{wrong.id}")
+    page.check(f"#k-{checks[1].id}--unsure")
+    screenshot(page, "no-js-knowledge-check-360")
+    page.click("button.button-primary:has-text('Start the lesson')")
     page.wait_for_url("**/page/1")
     page.click("summary:has-text('Reading comfort')")
     page.check("#comfort-large")
@@ -187,9 +202,14 @@ def test_a_pupil_completes_a_module_with_javascript_off(live_server, browser, we
     for question in module.quiz.questions:
         for option_id in question.correct_ids:
             page.check(f"#q-{question.id}-{option_id}")
+    for check in checks:
+        page.check(f"#k-{check.id}-{check.correct_id}")
     page.click("button:has-text('Check my answers')")
     page.wait_for_url("**/attempts/**")
-    assert "you passed" in page.inner_text("main")  # ages 11-17
+    main = page.inner_text("main")
+    assert "you passed" in main  # ages 11-17
+    # The check's items come back with what the pupil thought before, now, and the answer.
+    assert "What you thought at the start, and now" in main and wrong.text in main
     screenshot(page, "no-js-quiz-result-360")
 
     page.click("nav[aria-label=Main] >> text=My lessons")
