@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, func, select
 
 from bench.generate import bench_app, generate, trust_schools
 from bench.queries import measure_pages, quiet_request_log
-from bench.sessions import page_requests
+from bench.sessions import page_requests, quiz_submit_probe
 from bench.spike import run_spike
 from bench.trust import measure_trust_overview
 from course.models import QuizAttempt
@@ -202,7 +202,9 @@ def query_counts(engine: str, work: Path) -> dict:
         facts = generate(url, [("Query Count School", pupils, classes)])
         app = bench_app(url)
         tune_garbage_collector()
-        counts[pupils] = measure_pages(app, page_requests(app, facts[0], 12))
+        pages = page_requests(app, facts[0], 12)
+        pages["quiz submit"] = quiz_submit_probe(app, facts[0])  # the same state at either size
+        counts[pupils] = measure_pages(app, pages)
         _dispose(app)
     return counts
 

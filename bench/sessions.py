@@ -69,3 +69,11 @@ def page_requests(app, facts, count: int) -> dict[str, list[BenchRequest]]:
         "school overview (DSL)": [BenchRequest("GET", "/safeguarding/", dsl_cookie)],
     }
     return pages
+
+
+def quiz_submit_probe(app, facts) -> list[BenchRequest]:
+    """Two quiz submissions by one pupil, for counting queries: the warm-up submits first, so the counted one
+    finds the same state (progress and an attempt already there) in any school, whatever the generator gave."""
+    slug, pupil = first_module_slug(app), facts.pupil_ids[1]
+    cookie, csrf = session_cookie(app, pupil, f"bench-{pupil}")
+    return [BenchRequest("POST", f"/lessons/{slug}/quiz", cookie, quiz_body(app, pupil, slug, csrf)) for _ in range(2)]

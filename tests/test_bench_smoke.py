@@ -12,7 +12,7 @@ import pytest
 from bench.generate import bench_app, generate
 from bench.queries import measure_pages
 from bench.run import format_table
-from bench.sessions import BenchRequest, first_module_slug, page_requests, quiz_body, session_cookie
+from bench.sessions import BenchRequest, first_module_slug, page_requests, quiz_submit_probe, session_cookie
 from course.extensions import db
 
 SMALL, LARGE = 12, 120  # ten times the pupils: a query per pupil or per class would show
@@ -24,12 +24,7 @@ def _measure(tmp_path, pupils: int, classes: int) -> dict:
     assert facts[0].pupils == pupils and len(facts[0].pupil_ids) == pupils
     app = bench_app(url)
     pages = {**page_requests(app, facts[0], 3), **_other_pages(app, facts[0])}
-    # The warm-up submits the probe's pupil's quiz first, so the probe finds the same state (progress and
-    # an attempt already there) in either school, whatever the generator gave that pupil.
-    slug, pupil = first_module_slug(app), facts[0].pupil_ids[1]
-    cookie, csrf = session_cookie(app, pupil, f"bench-{pupil}")
-    pages["quiz submit"] = [BenchRequest("POST", f"/lessons/{slug}/quiz", cookie, quiz_body(app, pupil, slug, csrf))
-                            for _ in range(2)]
+    pages["quiz submit"] = quiz_submit_probe(app, facts[0])
     measured = measure_pages(app, pages, timings=1)
     with app.app_context():
         db.engine.dispose()

@@ -90,6 +90,15 @@ def test_the_check_comes_first_without_feedback_and_its_items_come_back_at_the_e
     assert now[CheckPhase.AFTER][1] == {first.id: wrong}
     assert now[CheckPhase.BEFORE][1][first.id] == misconception
 
+    # The pupil's teacher sees both answers on the pupil's page (a pupil's own answers: theirs and their teachers').
+    auth.logout()
+    auth.login_as("teacher")
+    with demo.app_context():
+        sam = db.session.scalars(select(User.id).where(User.username == "sam")).one()
+    page = client.get(f"/teach/pupils/{sam}").get_data(as_text=True)
+    section = page[page.index("What they thought before the lesson, and after the quiz"):]
+    assert first.option(misconception).text in section and first.option(wrong).text in section
+
 
 def test_skipping_is_remembered_and_the_result_says_so(demo, client, auth):
     module = _module(demo)

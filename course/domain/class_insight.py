@@ -7,7 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..content.quizzes import Option, Question, Quiz
-from ..models import AttemptAnswer, Progress, QuizAttempt, SchoolClass, User, class_pupil
+from ..models import (
+    AttemptAnswer,
+    KnowledgeCheckAnswer,
+    KnowledgeCheckAttempt,
+    Progress,
+    QuizAttempt,
+    SchoolClass,
+    User,
+    class_pupil,
+)
 
 
 @dataclass
@@ -50,6 +59,18 @@ def question_insight(session: Session, school_class: SchoolClass, module_id: int
         insights.append(QuestionInsight(question, answered[question.id], correct[question.id], option,
                                         top[0][1] if top else 0))
     return insights
+
+
+def pupil_checks(session: Session, pupil: User) -> dict[int, dict[str, dict[str, str]]]:
+    """The pupil's "what do you think?" answers: module id -> phase -> {item id: option id}; one query."""
+    found: dict[int, dict[str, dict[str, str]]] = {}
+    for module_id, phase, check_id, option_id in session.execute(
+            select(KnowledgeCheckAttempt.module_id, KnowledgeCheckAttempt.phase, KnowledgeCheckAnswer.check_id,
+                   KnowledgeCheckAnswer.option_id)
+            .join(KnowledgeCheckAnswer, KnowledgeCheckAnswer.attempt_id == KnowledgeCheckAttempt.id)
+            .where(KnowledgeCheckAttempt.pupil_id == pupil.id)):
+        found.setdefault(module_id, {}).setdefault(phase, {})[check_id] = option_id
+    return found
 
 
 def pupil_record(session: Session, pupil: User) -> tuple[dict[int, Progress], list[QuizAttempt]]:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..domain import audit
 from ..domain.class_grid import class_grid
-from ..domain.class_insight import pupil_record, question_insight
+from ..domain.class_insight import pupil_checks, pupil_record, question_insight
 from ..domain.progress import cell_state
 from ..domain.scope import classes_for, visible_pupil
 from ..extensions import db
@@ -31,7 +31,7 @@ def pupil_page(pupil_id: int):
     pupil_classes = [c for c in db.session.scalars(classes_for(current_user)) if pupil in c.pupils]
     return render_template("teacher/pupil.html", pupil=pupil, modules=modules, attempts=attempts,
                            slugs=slugs, library=library(), pupil_classes=pupil_classes, fill=inline_text_filler(),
-                           cell_state=cell_state, today=date.today())
+                           cell_state=cell_state, today=date.today(), checks=pupil_checks(db.session, pupil))
 
 
 @bp.get("/classes/<int:class_id>/insight/<slug>")
