@@ -1,4 +1,4 @@
-"""Puts the lesson content (modules/, quizzes/, help_directory/) inside the wheel, as course/shipped_content/.
+"""Puts the lesson content (modules/ with the staff track in modules/staff/, quizzes/, help_directory/, parents/) inside the wheel, as course/shipped_content/.
 
 Everything else about the package is in pyproject.toml. In a checkout Harbour reads the top-level folders
 directly (course/config.py: default_content_root), so this copy exists only in built wheels.
@@ -10,7 +10,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-CONTENT_FOLDERS = ("modules", "quizzes", "help_directory")
+CONTENT_FOLDERS = ("modules", "quizzes", "help_directory", "parents")
 
 
 class BuildWithContent(build_py):

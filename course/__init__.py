@@ -106,15 +106,17 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .help import bp as help_bp
     from .home import bp as home_bp
+    from .parents import bp as parents_bp
     from .pupil import bp as pupil_bp
     from .safeguarding import bp as safeguarding_bp
     from .setup import bp as setup_bp
+    from .staff_training import bp as staff_training_bp
     from .teacher import bp as teacher_bp
     from .trust import bp as trust_bp
     from .web.health import bp as health_bp
 
     for blueprint in (setup_bp, health_bp, home_bp, auth_bp, help_bp, pupil_bp, teacher_bp, safeguarding_bp,
-                      admin_bp, school_year_bp, audit_log_bp, trust_bp):
+                      admin_bp, school_year_bp, audit_log_bp, trust_bp, staff_training_bp, parents_bp):
         app.register_blueprint(blueprint)
 
 

@@ -34,6 +34,8 @@ SCOPES = ("own", "same_class", "other_class", "other_school")
 
 # (method, rule): anon | pupil | teacher | dsl | admin | trust (the trust admin, whose home school is A). 302 for a logged-out visitor is the way to the login page;
 # 422/400 an empty or smuggled form refused with a message; 404 a record outside the viewer's scope.
+# /parents/<parents_id>... are public on purpose (each school's parents' page, found by its unguessable id, shows no
+# pupil), so every role and scope is 200; editing the letter there is for a school's admin or lead.
 MATRIX: dict[tuple[str, str], str] = {
     ('GET', '/safeguarding/knowledge'):                                             '302 | 403 | 403 | 200 | 403 | 403',
     ('GET', '/safeguarding/summary.pdf'):                                           '302 | 403 | 403 | 200 | 403 | 403',
@@ -93,6 +95,12 @@ MATRIX: dict[tuple[str, str], str] = {
     ('POST', '/login/sso'):                                                         '400 | 400 | 400 | 400 | 400 | 400',
     ('GET', '/login/sso/callback'):                                                 '403 | 403 | 403 | 403 | 403 | 403',
     ('POST', '/logout'):                                                            '302 | 302 | 302 | 302 | 302 | 302',
+    ('GET', '/parents/<parents_id>'):                                               '200 | 200 | 200 | 200 | 200 | 200',
+    ('GET', '/parents/<parents_id>/letter'):                                        '200 | 200 | 200 | 200 | 200 | 200',
+    ('GET', '/parents/<parents_id>/sheets/<slug>'):                                 '200 | 200 | 200 | 200 | 200 | 200',
+    ('GET', '/parents/<parents_id>/sheets/<slug>.pdf'):                             '200 | 200 | 200 | 200 | 200 | 200',
+    ('GET', '/parents/manage'):                                                     '302 | 403 | 403 | 200 | 200 | 403',
+    ('POST', '/parents/manage/letter'):                                             '302 | 403 | 403 | 422 | 422 | 403',
     ('GET', '/password'):                                                           '302 | 200 | 200 | 200 | 200 | 200',
     ('POST', '/password'):                                                          '302 | 200 | 200 | 200 | 200 | 200',
     ('GET', '/safeguarding/'):                                                      '302 | 403 | 403 | 200 | 403 | 403',
@@ -111,9 +119,18 @@ MATRIX: dict[tuple[str, str], str] = {
     ('POST', '/safeguarding/requests/<int:request_id>/record'):                     '302 | 403 | 403 | 422 422 422 404 | 403 | 403',
     ('GET', '/safeguarding/requests/<int:request_id>/record.pdf'):                  '302 | 403 | 403 | 200 200 200 404 | 403 | 403',
     ('POST', '/safeguarding/requests/<int:request_id>/status'):                     '302 | 403 | 403 | 422 422 422 404 | 403 | 403',
+    ('GET', '/safeguarding/staff-training'):                                        '302 | 403 | 403 | 200 | 403 | 403',
+    ('GET', '/safeguarding/staff-training.csv'):                                    '302 | 403 | 403 | 200 | 403 | 403',
+    ('GET', '/safeguarding/staff-training/<int:user_id>/certificate.pdf'):          '302 | 403 | 403 | 200 200 200 404 | 403 | 403',
     ('GET', '/safeguarding/summary'):                                               '302 | 403 | 403 | 200 | 403 | 403',
     ('GET', '/setup/'):                                                             '404 | 404 | 404 | 404 | 404 | 404',
     ('POST', '/setup/'):                                                            '404 | 404 | 404 | 404 | 404 | 404',
+    ('GET', '/staff-training/'):                                                    '302 | 403 | 200 | 200 | 200 | 403',
+    ('GET', '/staff-training/certificate.pdf'):                                     '302 | 403 | 200 | 200 | 200 | 403',
+    ('GET', '/staff-training/modules/<staff_slug>'):                                '302 | 403 | 200 | 200 | 200 | 403',
+    ('GET', '/staff-training/modules/<staff_slug>/quiz'):                           '302 | 403 | 200 | 200 | 200 | 403',
+    ('POST', '/staff-training/modules/<staff_slug>/quiz'):                          '302 | 403 | 422 | 422 | 422 | 403',
+    ('POST', '/staff-training/refresher'):                                          '302 | 403 | 403 | 422 | 422 | 403',
     ('GET', '/teach/'):                                                             '302 | 403 | 200 | 200 | 200 | 403',
     ('POST', '/teach/classes'):                                                     '302 | 403 | 422 | 422 | 422 | 403',
     ('GET', '/teach/classes/<int:class_id>'):                                       '302 | 403 | 200 200 404 404 | 200 200 200 404 | 200 200 200 404 | 403',
@@ -172,6 +189,9 @@ def _scope_ids(s, role: str) -> dict[str, dict[str, int | str]]:
                       "service_id": s[service], "notice_id": s[notice], "slug": s.slug, "number": 1,
                       # The trust scope: a school of the installation; the other school is in a trust admin's.
                       "school_id": s["school_b" if scope == "other_school" else "school_a"],
+                      # The staff track's module is the same for everyone; a parents' page is a school's.
+                      "staff_slug": "responding-to-a-disclosure",
+                      "parents_id": s.parents_ids["b" if scope == "other_school" else "a"],
                       "form": {"pupils": s[pupil], "teacher": s[teacher], "target": s[klass], "modules": s.slug}}
     return out
 

@@ -194,3 +194,70 @@ def test_the_course_shows_lgbtq_and_disabled_characters_in_passing():
     text = "\n".join(page.pupil_text for module in MODULES for page in module.pages)
     assert "Sami and Theo are both 16" in text and "Kyle's boyfriend, Arjun" in text
     assert "He has dyslexia" in text and "wheels over" in text and "hearing aid" in text
+
+
+# The staff track (modules/staff/, issue 16): the same format and the same safety checks; adult reading level.
+STAFF_MODULES = CONTENT.staff_ordered()
+STAFF_IDS = [m.slug for m in STAFF_MODULES]
+
+
+def test_the_staff_track_is_complete_and_apart_from_the_pupils_library():
+    assert {m.slug: m.staff_roles for m in STAFF_MODULES} == {
+        "recognising-grooming-and-blackmail": ("teacher", "safeguarding_lead", "admin"),
+        "responding-to-a-disclosure": ("teacher", "safeguarding_lead", "admin"),
+        "shared-nudes-incidents": ("safeguarding_lead",),
+    }
+    assert not set(STAFF_IDS) & set(CONTENT.modules), "a staff module is never in the pupils' library"
+    assert all(m.age_band == "adult" for m in STAFF_MODULES)
+
+
+@pytest.mark.parametrize("module", STAFF_MODULES, ids=STAFF_IDS)
+def test_every_staff_module_is_safe_and_ends_within_reach_of_help(module):
+    assert 3 <= module.page_count <= 7
+    assert "content-note" in module.pages[0].blocks
+    last = module.pages[-1].pupil_text
+    assert "{{school:safeguarding_contact}}" in last and "{{service:" in last
+    for page in module.pages:
+        near_help = ("help" in page.blocks or "content-note" in page.blocks or "{{service:" in page.pupil_text
+                     or "{{school:safeguarding_contact}}" in page.pupil_text)
+        assert near_help, (module.slug, page.title)
+    quiz = module.quiz
+    assert quiz is not None and 4 <= len(quiz.questions) <= 10
+    assert any(q.asks_where_to_get_help for q in quiz.questions)
+    phrases = blaming_phrases()
+    for text in _texts(module):
+        lowered = " ".join(text.lower().replace("\u2019", "'").split())
+        assert not [p for p in phrases if p in lowered], module.slug
+        assert "stranger danger" not in lowered
+    roles = {m.group(2) for text in _texts(module) for m in TOKEN.finditer(text) if m.group(1) == "service"}
+    for region in CONTENT.regions.values():
+        offered = {role for s in region.services if s.audience == "pupil" for role in s.roles}
+        assert roles <= offered, f"{region.code} lacks {roles - offered}"
+    # Never advice to an adult to view, copy or forward an image: every mention of one is a "never" or "do not".
+    for page in module.pages:
+        for sentence in re.split(r"(?<=[.!?])\s+", plain_text(page.pupil_text)):
+            if re.search(r"\b(view|look at|copy|forward|screenshot)\b", sentence, re.I) and \
+                    re.search(r"\b(image|picture|imagery)\b", sentence, re.I):
+                assert re.search(r"\b(never|not|don't)\b", sentence, re.I), (module.slug, sentence)
+
+
+def test_every_pupil_module_has_a_take_home_sheet_for_parents():
+    sheets = CONTENT.parent_sheets
+    assert set(sheets.starters) == set(CONTENT.modules)
+    assert all(2 <= len(starters) <= 3 for starters in sheets.starters.values())
+    steps = " ".join(sheets.if_your_child_tells_you)
+    for step in ("Stay calm", "not their fault", "Do not blame", "Do not pay", "Do not contact or confront",
+                 "Do not delete anything", "Never look at, copy, save or forward", "Report it"):
+        assert step in steps
+
+
+def test_parents_and_staff_text_stays_plain():
+    """Parents (many reading English as an additional language) and staff get plain words too: the sheets'
+    text at most Flesch-Kincaid grade 6, each staff module at most grade 9."""
+    sheets = CONTENT.parent_sheets
+    text = " ".join(sheets.signs + sheets.if_your_child_tells_you
+                    + tuple(s for starters in sheets.starters.values() for s in starters))
+    assert textstat.flesch_kincaid_grade(text) <= 6
+    for module in STAFF_MODULES:
+        grade = textstat.flesch_kincaid_grade(plain_text("\n".join(page.pupil_text for page in module.pages)))
+        assert grade <= 9, (module.slug, grade)

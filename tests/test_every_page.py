@@ -27,6 +27,8 @@ def _values(app) -> dict:
             "service_id": 1,
             "school_id": sam.school_id,
             "filename": "harbour.css",
+            "staff_slug": "responding-to-a-disclosure",
+            "parents_id": sam.school.parents_page_id,
         }
 
 

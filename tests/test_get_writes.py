@@ -28,6 +28,7 @@ HOLD_SECONDS = 0.5  # how long the competitor holds the lock: a hold, never a bo
 def _pages(app) -> dict[str, tuple[str, str]]:
     with app.app_context():
         sam = db.session.scalars(select(User).where(User.username == "sam")).one()
+        teacher_id = db.session.scalars(select(User.id).where(User.username == "teacher")).one()
         request_id = ask_to_talk(db.session, sam, "Please can we talk", "today", "help").id
         db.session.commit()
         return {
@@ -39,6 +40,8 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "teacher.export_answers": ("teacher", f"/teach/classes/{class_id(app, '8A PSHE')}/insight/people-online/answers.csv"),
             "admin.export_json": ("admin", f"/admin/pupils/{sam.id}/data.json"),
             "admin.export_html": ("admin", f"/admin/pupils/{sam.id}/data"),
+            "safeguarding.export_staff_training": ("dsl", "/safeguarding/staff-training.csv"),
+            "safeguarding.staff_certificate": ("dsl", f"/safeguarding/staff-training/{teacher_id}/certificate.pdf"),
         }
 
 
@@ -67,7 +70,7 @@ class CompetingWriter(threading.Thread):
 
 ENDPOINTS = ["safeguarding.request_page", "safeguarding.export_coverage", "safeguarding.summary",
              "safeguarding.summary_pdf", "teacher.export_grid", "teacher.export_answers", "admin.export_json",
-             "admin.export_html"]
+             "admin.export_html", "safeguarding.export_staff_training", "safeguarding.staff_certificate"]
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

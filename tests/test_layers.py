@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "course"
-BLUEPRINTS = ("admin", "audit_log", "auth", "help", "home", "pupil", "safeguarding", "setup", "teacher", "trust")
+BLUEPRINTS = ("admin", "audit_log", "auth", "help", "home", "parents", "pupil", "safeguarding", "setup",
+              "staff_training", "teacher", "trust")
 WEB_FRAMEWORK = ("flask", "werkzeug", "flask_login", "flask_wtf", "wtforms", "flask_sqlalchemy", "flask_migrate")
 
 

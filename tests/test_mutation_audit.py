@@ -101,7 +101,8 @@ def _csv_routes(app) -> list[str]:
 
 
 def test_the_csv_exports_are_the_ones_tested_here(app):
-    assert _csv_routes(app) == ["safeguarding.export_coverage", "teacher.export_answers", "teacher.export_grid"]
+    assert _csv_routes(app) == ["safeguarding.export_coverage", "safeguarding.export_staff_training",
+                                "teacher.export_answers", "teacher.export_grid"]
 
 
 def _cells(response) -> list[str]:
@@ -117,6 +118,7 @@ def test_every_csv_export_escapes_formulas(demo, client, auth, kind):
     with demo.app_context():
         db.session.get(SchoolClass, target).name = value + " class"
         db.session.scalars(select(User).where(User.username == "sam")).one().display_name = value + " Sam"
+        db.session.scalars(select(User).where(User.username == "teacher")).one().display_name = value + " Evans"
         # A pupil of the class with a quiz attempt, so the answers export has a row to name them in.
         db.session.get(User, db.session.scalars(select(QuizAttempt.pupil_id).join(
             class_pupil, class_pupil.c.pupil_id == QuizAttempt.pupil_id)
@@ -129,7 +131,9 @@ def test_every_csv_export_escapes_formulas(demo, client, auth, kind):
     auth.logout()
     auth.login_as("dsl")
     coverage = _cells(client.get("/safeguarding/coverage.csv"))
-    for name, cells in (("class grid", grid), ("quiz answers", answers), ("coverage", coverage)):
+    staff = _cells(client.get("/safeguarding/staff-training.csv"))
+    for name, cells in (("class grid", grid), ("quiz answers", answers), ("coverage", coverage),
+                        ("staff training", staff)):
         assert not [c for c in cells if c.startswith(FORMULA_STARTS)], name
         hostile = [c for c in cells if value in c]
         assert hostile and all(c.startswith("'") for c in hostile), (name, hostile)

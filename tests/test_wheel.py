@@ -49,6 +49,10 @@ def test_the_wheel_installs_a_whole_harbour(tmp_path):
     assert "Content OK" in checked
     shipped_modules = len(list((ROOT / "modules").glob("*.md")))
     assert f"{shipped_modules} modules" in checked
+    # The staff track and the parents' sheets travel in the wheel too (setup.py copies their folders).
+    staff_modules = len(list((ROOT / "modules" / "staff").glob("*.md")))
+    assert staff_modules and f"{staff_modules} staff modules" in checked
+    assert f"{shipped_modules} take-home sheets for parents" in checked
 
     problem = run([str(fresh_python), "-c", "from course.domain.passwords import staff_password_problem as p; "
                    "print(p('password1234')); print(p('a harbour lighthouse at dusk'))"], cwd=outside, env=env)

@@ -30,6 +30,8 @@ PASSWORD = "a-long-test-password"
 class Schools:
     ids: dict[str, int] = field(default_factory=dict)
     slug: str = ""
+    # Each school's public parents' page id (a string, so kept apart from the integer ids).
+    parents_ids: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> int:
         return self.ids[name]
@@ -42,6 +44,11 @@ def build_two_schools(app) -> Schools:
     # The trust admin, whose home school is A: sees both schools' coverage, neither's requests or pupils.
     schools.ids["trust_a"] = make_user(app, "trust-a", Role.TRUST_ADMIN, PASSWORD, school_id=schools["school_a"],
                                        display_name="Staffname trust A")
+    with app.app_context():
+        from course.models import School
+
+        for name in ("a", "b"):
+            schools.parents_ids[name] = db.session.get(School, schools[f"school_{name}"]).parents_page_id
     return schools
 
 

@@ -11,7 +11,7 @@ from ..content import load_library
 from ..extensions import db
 from ..web.content import library, module_ids, sync_modules
 
-content_cli = AppGroup("content", help="Lesson content: modules, quizzes and the help directory.")
+content_cli = AppGroup("content", help="Lesson content: modules (and the staff track), quizzes, parents' sheets and the help directory.")
 
 
 @content_cli.command("check")
@@ -25,7 +25,8 @@ def content_check():
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)
     click.echo(f"Content OK: {len(content.modules)} modules, {sum(1 for m in content.modules.values() if m.quiz)} "
-               f"quizzes, {len(content.regions)} help directory regions.")
+               f"quizzes, {len(content.regions)} help directory regions; {len(content.staff_modules)} staff modules, "
+               f"{len(content.parent_sheets.starters)} take-home sheets for parents.")
 
 
 @click.command("demo")

@@ -8,6 +8,7 @@ from pathlib import Path
 from .help_directory import Region, parse_region
 from .idioms import eal_idioms, idiom_problems
 from .modules import ModuleContent, parse_module
+from .parent_sheets import ParentSheets, parse_parent_sheets
 from .problems import ContentProblem
 from .quizzes import Quiz, ecw_statements, parse_quiz
 
@@ -30,6 +31,14 @@ class InvalidContent(SystemExit):
 class ContentLibrary:
     modules: dict[str, ModuleContent] = field(default_factory=dict)
     regions: dict[str, Region] = field(default_factory=dict)
+    # The staff track (modules/staff/, quizzes/staff/): for adults, kept apart from the pupils' library, so
+    # nothing that lists `modules` (pupils, assigning, coverage, exports) ever sees it.
+    staff_modules: dict[str, ModuleContent] = field(default_factory=dict)
+    # What parents and carers are given per pupil module (parents/sheets.toml).
+    parent_sheets: ParentSheets = field(default_factory=ParentSheets)
+
+    def staff_ordered(self) -> list[ModuleContent]:
+        return sorted(self.staff_modules.values(), key=lambda m: (m.order, m.slug))
 
     def ordered(self) -> list[ModuleContent]:
         return sorted(self.modules.values(), key=lambda m: (m.order, m.slug))
@@ -101,30 +110,30 @@ def _statement_band_problems(module: ModuleContent, name: str) -> list[ContentPr
     return problems
 
 
-def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
-    root = Path(root)
-    library = ContentLibrary()
-    problems: list[ContentProblem] = []
-    phrases = blaming_phrases()
-    idioms = eal_idioms()
-
-    for path in sorted((root / "modules").glob("*.md")):
+def _load_modules(root: Path, folder: Path, staff: bool, phrases, idioms,
+                  problems: list[ContentProblem]) -> dict[str, ModuleContent]:
+    modules = {}
+    for path in sorted(folder.glob("*.md")):
         text = _read(path, root, problems)
         if text is None:
             continue
         key = (str(path), hashlib.sha256(text.encode()).hexdigest())
         if key not in _parsed_cache:
-            _parsed_cache[key] = parse_module(path, text)
+            _parsed_cache[key] = parse_module(path, text, staff=True) if staff else parse_module(path, text)
         module, found = _parsed_cache[key]
         name = _name(path, root)
         problems += [ContentProblem(name, line, message) for line, message in found]
         problems += _blame_problems(name, text, phrases)
         problems += [ContentProblem(name, line, m) for line, m in idiom_problems(text, idioms, is_module=True)]
         if module is not None:
-            library.modules[module.slug] = module
+            modules[module.slug] = module
+    return modules
 
+
+def _load_quizzes(root: Path, folder: Path, modules: dict[str, ModuleContent], module_folder: Path, phrases,
+                  idioms, problems: list[ContentProblem]) -> dict[str, Quiz]:
     quizzes: dict[str, Quiz] = {}
-    for path in sorted((root / "quizzes").glob("*.toml")):
+    for path in sorted(folder.glob("*.toml")):
         text = _read(path, root, problems)
         if text is None:
             continue
@@ -135,24 +144,56 @@ def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
         problems += [ContentProblem(name, line, m) for line, m in idiom_problems(text, idioms, is_module=False)]
         if quiz is None:
             continue
-        if quiz.module_slug not in library.modules and not (root / "modules" / f"{quiz.module_slug}.md").exists():
+        if quiz.module_slug not in modules and not (module_folder / f"{quiz.module_slug}.md").exists():
             problems.append(ContentProblem(name, 1, f"quiz for an unknown module '{quiz.module_slug}'"))
         elif quiz.module_slug in quizzes:
             problems.append(ContentProblem(name, 1, f"a second quiz for module '{quiz.module_slug}'"))
         else:
             quizzes[quiz.module_slug] = quiz
-
-    for slug, module in library.modules.items():
+    for slug, module in modules.items():
         module.quiz = quizzes.get(slug)
-        if module.quiz is None and not (root / "quizzes" / f"{slug}.toml").exists():
+        if module.quiz is None and not (folder / f"{slug}.toml").exists():
             problems.append(ContentProblem(_name(module.path, root), 1,
-                                           f"module '{slug}' has no quiz: add quizzes/{slug}.toml"))
-        elif module.quiz is not None:
+                                           f"module '{slug}' has no quiz: add {_name(folder, root)}/{slug}.toml"))
+    return quizzes
+
+
+def load_library(root: Path) -> tuple[ContentLibrary, list[ContentProblem]]:
+    root = Path(root)
+    library = ContentLibrary()
+    problems: list[ContentProblem] = []
+    phrases = blaming_phrases()
+    idioms = eal_idioms()
+
+    library.modules = _load_modules(root, root / "modules", False, phrases, idioms, problems)
+    quizzes = _load_quizzes(root, root / "quizzes", library.modules, root / "modules", phrases, idioms, problems)
+    for module in library.modules.values():
+        if module.quiz is not None:
             problems += _statement_band_problems(module, _name(module.quiz.path, root))
     # Imported here, not at the top, so `python -m course.content.quiz_quality` runs its module only once.
     from .quiz_quality import quality_problems
 
     problems += quality_problems(quizzes, lambda quiz: _name(quiz.path, root))
+
+    # The staff track: the same format and the same checks of tone and idiom (the reading level is an
+    # adult's); the pupil quiz-quality rules (knowledge checks, question mix) are for pupils' quizzes only.
+    library.staff_modules = _load_modules(root, root / "modules" / "staff", True, phrases, idioms, problems)
+    _load_quizzes(root, root / "quizzes" / "staff", library.staff_modules, root / "modules" / "staff", phrases,
+                  idioms, problems)
+    for slug in sorted(set(library.staff_modules) & set(library.modules)):
+        problems.append(ContentProblem(_name(library.staff_modules[slug].path, root), 1,
+                                       f"staff module '{slug}' has the slug of a pupil module: choose another"))
+
+    sheets_path = root / "parents" / "sheets.toml"
+    if sheets_path.exists():
+        text = _read(sheets_path, root, problems)
+        if text is not None:
+            name = _name(sheets_path, root)
+            sheets, found = parse_parent_sheets(text, set(library.modules))
+            problems += [ContentProblem(name, line, message) for line, message in found]
+            problems += _blame_problems(name, text, phrases)
+            problems += [ContentProblem(name, line, m) for line, m in idiom_problems(text, idioms, is_module=False)]
+            library.parent_sheets = sheets
 
     for path in sorted((root / "help_directory").glob("*.toml")):
         text = _read(path, root, problems)

@@ -11,6 +11,9 @@ from . import markdown, safety_checks
 from .tokens import token_problems
 
 AGE_BANDS = ("8-11", "11-14", "14-17", "11-17")
+# The staff track (modules/staff/): written for adults, and for the staff roles named in `staff_roles`.
+STAFF_AGE_BAND = "adult"
+STAFF_ROLE_NAMES = ("teacher", "safeguarding_lead", "admin")
 UKCIS_AGE_BANDS = ("4-7", "7-11", "11-14", "14-18")
 # UKCIS Education for a Connected World (2020): its eight strands.
 UKCIS_STRANDS = ("Self-image and identity", "Online relationships", "Online reputation", "Online bullying",
@@ -47,6 +50,8 @@ class ModuleContent:
     quiz: "object | None" = field(default=None)  # a Quiz, attached by the library
     # The most sensitive modules are best led by a teacher in class before pupils meet them alone.
     teach_in_class_first: bool = False
+    # Staff track only: the staff roles the module is meant for (empty for a pupil module).
+    staff_roles: tuple[str, ...] = ()
 
     @property
     def page_count(self) -> int:
@@ -82,7 +87,7 @@ def _field_line(text: str, name: str) -> int:
     return 1
 
 
-def _check_fields(data: dict, text: str, stem: str) -> list[tuple[int, str]]:
+def _check_fields(data: dict, text: str, stem: str, staff: bool = False) -> list[tuple[int, str]]:
     problems = []
     for name in REQUIRED_FIELDS:
         if data.get(name) in (None, "", []):
@@ -93,8 +98,12 @@ def _check_fields(data: dict, text: str, stem: str) -> list[tuple[int, str]]:
         problems.append((_field_line(text, "slug"), "slug must be lower-case letters, digits and hyphens"))
     elif data["slug"] != stem:
         problems.append((_field_line(text, "slug"), f"slug '{data['slug']}' must match the file name '{stem}.md'"))
-    if str(data["age_band"]) not in AGE_BANDS:
+    if staff:
+        problems += _staff_problems(data, text)
+    elif str(data["age_band"]) not in AGE_BANDS:
         problems.append((_field_line(text, "age_band"), f"age_band must be one of {', '.join(AGE_BANDS)}"))
+    elif "staff_roles" in data:
+        problems.append((_field_line(text, "staff_roles"), "staff_roles belongs to staff modules (modules/staff/) only"))
     for name in ("minutes", "order"):
         if not isinstance(data[name], int) or data[name] < 0:
             problems.append((_field_line(text, name), f"{name} must be a whole number"))
@@ -104,6 +113,18 @@ def _check_fields(data: dict, text: str, stem: str) -> list[tuple[int, str]]:
     if not isinstance(data.get("teach_in_class_first", False), bool):
         problems.append((_field_line(text, "teach_in_class_first"), "teach_in_class_first must be true or false"))
     problems += _framework_problems(data.get("framework"), _field_line(text, "framework"))
+    return problems
+
+
+def _staff_problems(data: dict, text: str) -> list[tuple[int, str]]:
+    """A staff module is for adults and names which staff roles it is meant for."""
+    problems = []
+    if str(data["age_band"]) != STAFF_AGE_BAND:
+        problems.append((_field_line(text, "age_band"), f"a staff module's age_band is '{STAFF_AGE_BAND}'"))
+    roles = data.get("staff_roles")
+    if not isinstance(roles, list) or not roles or not all(r in STAFF_ROLE_NAMES for r in roles):
+        problems.append((_field_line(text, "staff_roles"),
+                         f"staff_roles must list one or more of {', '.join(STAFF_ROLE_NAMES)}"))
     return problems
 
 
@@ -150,12 +171,13 @@ def _split_pages(body_lines: list[str], first_line: int) -> tuple[list[tuple[str
     return pages, problems
 
 
-def parse_module(path: Path, text: str) -> tuple[ModuleContent | None, list[tuple[int, str]]]:
-    """A module from its file text, or None and the (line, message) problems found."""
+def parse_module(path: Path, text: str, staff: bool = False) -> tuple[ModuleContent | None, list[tuple[int, str]]]:
+    """A module from its file text, or None and the (line, message) problems found. `staff`: a module of the
+    staff track, for adults (age_band 'adult', `staff_roles`)."""
     data, body_start, problems = _front_matter(text)
     if data is None:
         return None, problems
-    problems = _check_fields(data, text, path.stem)
+    problems = _check_fields(data, text, path.stem, staff)
     body_lines = text.splitlines()[body_start - 1:]
     raw_pages, page_problems = _split_pages(body_lines, body_start)
     problems += page_problems
@@ -183,5 +205,6 @@ def parse_module(path: Path, text: str) -> tuple[ModuleContent | None, list[tupl
         objectives=[str(o) for o in data["objectives"]], framework=dict(data.get("framework") or {}),
         pages=pages, source_hash=hashlib.sha256(text.encode()).hexdigest(), path=path,
         teach_in_class_first=data.get("teach_in_class_first") is True,
+        staff_roles=tuple(data.get("staff_roles") or ()) if staff else (),
     )
     return module, []

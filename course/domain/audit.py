@@ -37,6 +37,8 @@ ACTIONS = {
     "sso_match_failed": "School account matched no one",
     "sso_refused": "Refused a school-account sign-in",
     "login_card_reissued": "Reissued a QR login card",
+    "staff_module_completed": "Completed a staff training module",
+    "parents_letter_changed": "Changed the letter home to parents",
 }
 
 

@@ -20,6 +20,13 @@ def _danger_contacts() -> dict:
     return {"emergency": values.services.get("emergency"), "helpline": values.services.get("helpline")}
 
 
+def _guide_contacts() -> dict:
+    """The services the guide for adults names (help/_blackmail_guide.html), from the school's directory."""
+    services = token_values_for_current_school().services
+    return {"report_abuse": services.get("report_abuse"), "police": services.get("police_report"),
+            "remove_images": services.get("remove_images")}
+
+
 @bp.get("/")
 def help_page():
     services = current_services()
@@ -30,7 +37,7 @@ def help_page():
     ask_form = AskToTalkForm(asked_from="help page") if is_pupil else None
     return render_template("help/help.html", school=current_school(), pupil_services=pupil_services,
                            adult_services=adult_services, show_adult=is_staff or not current_user.is_authenticated,
-                           ask_form=ask_form, **_danger_contacts())
+                           ask_form=ask_form, **_danger_contacts(), **_guide_contacts())
 
 
 @bp.route("/talk", methods=["GET", "POST"])

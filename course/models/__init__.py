@@ -15,11 +15,12 @@ from .progress import AttemptAnswer, Progress, QuizAttempt, Status
 from .school import School
 from .sign_in import SchoolSignIn, UsedNonce
 from .staff_notice import StaffNotice
+from .staff_training import StaffTrainingCompletion
 from .user import STAFF_ROLES, Role, User
 
 __all__ = [
     "AppendOnlyError", "AnswersShown", "Assignment", "assignment_pupil", "AuditEvent", "utcnow", "SchoolClass",
     "class_pupil", "class_teacher", "HelpRequest", "HelpRequestEvent", "RequestStatus", "Urgency",
     "HelpService", "CheckPhase", "KnowledgeCheckAnswer", "KnowledgeCheckAttempt", "LeaverSummary", "LoginFailure", "Module", "AttemptAnswer", "Progress", "QuizAttempt", "Status",
-    "School", "SchoolSignIn", "StaffNotice", "UsedNonce", "STAFF_ROLES", "Role", "User",
+    "School", "SchoolSignIn", "StaffNotice", "StaffTrainingCompletion", "UsedNonce", "STAFF_ROLES", "Role", "User",
 ]

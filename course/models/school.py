@@ -1,5 +1,6 @@
 """A school: the boundary of every other record."""
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import String, Text
@@ -7,6 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .base import utcnow
+
+
+def new_parents_page_id() -> str:
+    # Unguessable, so the public parents' pages cannot be listed by counting up school ids.
+    return secrets.token_urlsafe(12)
 
 
 class School(db.Model):
@@ -35,4 +41,11 @@ class School(db.Model):
     # Bumped on every change to the school's help directory (course/domain/directory.py): each worker
     # keeps the directory it shows on every page, and a new number tells it the copy is stale.
     directory_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The staff track's yearly refresher: a staff module completed longer ago than this is overdue.
+    staff_refresher_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    # The letter home, as the school wrote it (admin or safeguarding lead); None shows Harbour's default.
+    parents_letter: Mapped[str | None] = mapped_column(Text)
+    # The parents' page's address, /parents/<id>: public, never a pupil's, never the school's row id.
+    parents_page_id: Mapped[str | None] = mapped_column(String(32), index=True, unique=True,
+                                                        default=new_parents_page_id)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

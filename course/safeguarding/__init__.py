@@ -9,4 +9,4 @@ bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
 guard_blueprint(bp, Role.SAFEGUARDING_LEAD)
 
 # Every view file of the safeguarding pages, imported in this one place so their routes are registered.
-from . import accounts, directory, knowledge, overview, requests  # noqa: E402,F401
+from . import accounts, directory, knowledge, overview, requests, staff_training  # noqa: E402,F401

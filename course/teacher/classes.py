@@ -11,6 +11,7 @@ from ..domain.class_grid import class_grid
 from ..domain.delivery import INDEPENDENT, TEACH_IN_CLASS_FIRST_WHY, needing_confirmation
 from ..domain.scope import classes_for, visible_class
 from ..domain.sharing import share_links
+from ..domain.staff_training import DISCLOSURE_MODULE, latest_completions, state_of
 from ..extensions import db
 from ..models import Assignment, Role, SchoolClass, User, utcnow
 from ..web.content import library, module_ids
@@ -48,7 +49,20 @@ def _render_class(school_class: SchoolClass, assign_form: AssignForm | None = No
         "teacher/class.html", school_class=school_class, grid=grid, today=date.today(),
         form=assign_form or _assign_form(school_class, grid.pupils), due_form=DueDateForm(),
         class_form=class_form or ClassForm(obj=school_class), co_teacher=co_teacher,
-        sort=request.args.get("sort", "name"), shares=shares), status
+        sort=request.args.get("sort", "name"), shares=shares, disclosure=_disclosure_training(),
+        parents_page_id=current_user.school.parents_page_id), status
+
+
+def _disclosure_training() -> dict | None:
+    """Whether the viewer has completed the staff module on responding to a disclosure (shown before they
+    assign a module marked "teach in class first"); None when the staff track has no such module."""
+    module = library().staff_modules.get(DISCLOSURE_MODULE)
+    if module is None:
+        return None
+    when = latest_completions(db.session, current_user.school_id, current_user.id).get(
+        (current_user.id, DISCLOSURE_MODULE))
+    state = state_of(when.date() if when else None, current_user.school.staff_refresher_months, date.today())
+    return {"module": module, "completed_at": when, "state": state}
 
 
 @bp.get("/")

@@ -83,12 +83,15 @@ def inline_text_filler():
 
 NAVIGATION = {
     Role.PUPIL: [("pupil.my_lessons", "My lessons")],
-    Role.TEACHER: [("teacher.classes", "My classes"), ("teacher.library", "Module library")],
+    Role.TEACHER: [("teacher.classes", "My classes"), ("teacher.library", "Module library"),
+                   ("staff_training.home", "Staff training")],
     Role.SAFEGUARDING_LEAD: [("safeguarding.overview", "Overview"), ("safeguarding.requests", "Requests to talk"),
                              ("safeguarding.directory", "Help directory"), ("audit_log.search", "Audit log"),
-                             ("teacher.library", "Module library")],
+                             ("teacher.library", "Module library"), ("staff_training.home", "Staff training"),
+                             ("parents.manage", "Parents")],
     Role.ADMIN: [("admin.home", "Staff"), ("admin.settings", "School settings"), ("school_year.page", "School year"),
-                 ("audit_log.search", "Audit log"), ("teacher.library", "Module library")],
+                 ("audit_log.search", "Audit log"), ("teacher.library", "Module library"),
+                 ("staff_training.home", "Staff training"), ("parents.manage", "Parents")],
     Role.TRUST_ADMIN: [("trust.overview", "Schools")],
 }
 

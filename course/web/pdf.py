@@ -1,4 +1,5 @@
-"""HTML to PDF with WeasyPrint, for records a lead files elsewhere; nothing is fetched from outside the page."""
+"""HTML to PDF with WeasyPrint, for records a lead files elsewhere and sheets a school hands out; nothing is
+fetched from outside the page."""
 
 from pathlib import Path
 

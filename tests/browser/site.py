@@ -23,6 +23,7 @@ TEACHER = ("teacher", "harbour-teacher-demo")
 DSL = ("dsl", "harbour-dsl-demo")
 ADMIN = ("admin", "harbour-admin-demo")
 SLUG = "people-online"
+STAFF_SLUG = "responding-to-a-disclosure"
 PRINT_CLASS = "Cards to print"
 # A second safeguarding lead with two-factor on, to reach the code step at login.
 CODE_LEAD = ("code.lead", "a-long-code-lead-password")
@@ -123,6 +124,26 @@ def _erase_errors(page, base, values):
     page.wait_for_selector(".error-summary")
 
 
+def _staff_quiz_missing_answers(page, base, values):
+    page.goto(f"{base}/staff-training/modules/{STAFF_SLUG}/quiz")
+    page.click("button:has-text('Check my answers')")
+    page.wait_for_selector(".error-summary")
+
+
+def _refresher_errors(page, base, values):
+    page.goto(f"{base}/safeguarding/staff-training")
+    page.fill("#refresher_months", "0")
+    page.click("button:has-text('Save refresher period')")
+    page.wait_for_selector(".error-message")
+
+
+def _letter_errors(page, base, values):
+    page.goto(f"{base}/parents/manage")
+    page.fill("#letter", "x" * 6001)
+    page.click("button:has-text('Save the letter')")
+    page.wait_for_selector(".error-summary")
+
+
 def _recovery_codes(page, base, values):
     """The lead sets up two-factor with a real code: the recovery codes, shown once (the lead's last page)."""
     page.goto(f"{base}/account/two-factor")
@@ -146,6 +167,9 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("form-timed-out", reach=_timed_out_form),
         PageType("login-code", reach=_code_step),
         PageType("login-code-wrong", reach=_code_step_wrong),
+        PageType("parents-page", "/parents/{parents_id}"),
+        PageType("parents-sheet", "/parents/{parents_id}/sheets/online-blackmail"),
+        PageType("parents-letter", "/parents/{parents_id}/letter"),
     ]),
     ("pupil", PUPIL, [
         PageType("my-lessons", "/lessons/"),
@@ -178,6 +202,11 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("erasures-waiting", "/safeguarding/erasures"),
         PageType("two-factor-set-up", "/account/two-factor"),
         PageType("recovery-codes", reach=_recovery_codes),
+        PageType("staff-training-records", "/safeguarding/staff-training"),
+        PageType("staff-training-refresher-errors", reach=_refresher_errors),
+        PageType("staff-module-for-leads", "/staff-training/modules/shared-nudes-incidents"),
+        PageType("parents-manage", "/parents/manage"),
+        PageType("parents-letter-errors", reach=_letter_errors),
     ]),
     ("admin", ADMIN, [
         PageType("staff", "/admin/"),
@@ -208,6 +237,10 @@ ROLES: list[tuple[str, tuple[str, str] | None, list[PageType]]] = [
         PageType("assign", reach=_assigned),
         PageType("module-library", "/teach/library"),
         PageType("preview", f"/teach/library/{SLUG}"),
+        PageType("staff-training", "/staff-training/"),
+        PageType("staff-module", f"/staff-training/modules/{STAFF_SLUG}"),
+        PageType("staff-quiz", f"/staff-training/modules/{STAFF_SLUG}/quiz"),
+        PageType("staff-quiz-missing-answers", reach=_staff_quiz_missing_answers),
         PageType("login-cards", reach=_login_cards),
     ]),
 ]
@@ -244,12 +277,14 @@ def site_values(app) -> dict:
             if not session.scalars(select(StaffNotice)).first():
                 tell_leads(session, sam.school_id, "dsl_created", admin, subject=code_lead)
         code_lead = session.scalars(select(User).where(User.username == CODE_LEAD[0])).one()
+        parents_id = sam.school.parents_page_id
         session.commit()
         first_class = session.scalars(select(SchoolClass).where(SchoolClass.pupils.contains(sam))).first()
         assert SLUG in library().modules
         return {"pupil_id": sam.id, "teacher_id": teacher.id, "class_id": first_class.id,
                 "print_class_id": print_class.id, "pupil_request_id": request.id, "service_id": 1,
-                "print_pupil_id": print_pupil.id, "code_lead_secret": code_lead.totp_secret}
+                "print_pupil_id": print_pupil.id, "code_lead_secret": code_lead.totp_secret,
+                "parents_id": parents_id}
 
 
 def _setup_errors(page, base, values):

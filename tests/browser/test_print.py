@@ -57,3 +57,41 @@ def test_the_governors_summary_prints_without_controls(module_server, browser):
     for table in range(page.locator("table").count()):
         assert page.locator("table").nth(table).bounding_box()["width"] <= 720
     context.close()
+
+
+def _parents_page_id(module_server) -> str:
+    from sqlalchemy import select
+
+    from course.extensions import db
+    from course.models import School
+
+    with module_server.app.app_context():
+        return db.session.scalars(select(School.parents_page_id)).first()
+
+
+def test_every_take_home_sheet_prints_on_one_a4_side_without_the_help_and_nav_chrome(module_server, browser):
+    from course.config import PROJECT_ROOT
+    from course.content import load_library
+
+    content, _ = load_library(PROJECT_ROOT)
+    parents_id = _parents_page_id(module_server)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    for module in content.ordered():
+        page.goto(f"{module_server.url}/parents/{parents_id}/sheets/{module.slug}")
+        page.wait_for_load_state("load")
+        page.emulate_media(media="print")
+        for hidden in (".site-header", ".site-footer", ".get-help", ".quick-exit", ".no-print"):
+            expect(page.locator(hidden).first).to_be_hidden()
+        assert page.locator("h1").is_visible() and page.locator("#tells-title").is_visible()
+        if module.slug == "online-blackmail":
+            screenshot(page, "parents-sheet-print")
+        pages = _pages(page.pdf(format="A4", prefer_css_page_size=True))
+        assert len(pages) == 1, f"the sheet for {module.slug} prints on {len(pages)} pages"
+        page.emulate_media(media="screen")
+    # The letter home prints on one side too.
+    page.goto(f"{module_server.url}/parents/{parents_id}/letter")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    assert len(_pages(page.pdf(format="A4", prefer_css_page_size=True))) == 1
+    context.close()
