@@ -6,7 +6,7 @@ import subprocess
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course.domain.evidence import month_starts, requests_by_month
 from course.extensions import db
@@ -68,3 +68,24 @@ def test_the_pdf_opens_has_the_packs_text_and_is_tagged(demo, client, auth, tmp_
     assert "Year 8" in text and MESSAGE not in text and "Sam Okafor" not in text
     # A bad filter gets the overview's message, not a PDF.
     assert client.get("/safeguarding/summary.pdf?date_from=not-a-date").status_code == 422
+
+
+def test_the_pack_counts_staff_trained_and_names_no_one(demo, client, auth):
+    from course.domain.staff_training import modules_for_role
+    from course.models import StaffTrainingCompletion
+    from course.web.content import library
+
+    with demo.app_context():
+        teacher = db.session.scalars(select(User).where(User.username == "teacher")).one()
+        for module in modules_for_role(library(), teacher.role):
+            db.session.add(StaffTrainingCompletion(school_id=teacher.school_id, user_id=teacher.id,
+                                                   module_slug=module.slug, score=100))
+        staff = db.session.scalar(select(func.count()).select_from(User).where(
+            User.school_id == teacher.school_id, User.role != "pupil"))
+        name = teacher.display_name
+        db.session.commit()
+    auth.login_as("dsl")
+    html = client.get("/safeguarding/summary").get_data(as_text=True)
+    section = html[html.index("<h2>Staff trained</h2>"):html.index("<h2>Requests to talk</h2>")]
+    assert f"<strong>1</strong> of {staff} staff has completed every module meant for their role" in section
+    assert name not in section

@@ -43,7 +43,10 @@ def bar_chart(title: str, description: str, values: list[tuple[str, int, str]], 
         height = plot_height * min(value, top) / top
         bars.append(Bar(label, value, text, LEFT + index * slot + slot * 0.15, TOP + plot_height - height,
                         slot * 0.7, height))
-    ticks = [(round(top * step / 4), TOP + plot_height - plot_height * step / 4) for step in range(5)]
+    # Quarter steps, rounded to whole numbers, each drawn where its rounded value lies (a scale of 0 to 1
+    # gets 0 and 1, not 0, 0, 0, 1, 1).
+    values = sorted({round(top * step / 4) for step in range(5)})
+    ticks = [(value, TOP + plot_height - plot_height * value / top) for value in values]
     return BarChart(title, description, bars, top, ticks)
 
 

@@ -1,7 +1,7 @@
 """The evidence pack: what a school shows its governors and an inspector about online safety teaching.
 
 Coverage (who was taught), knowledge change (what pupils now know, before against after), staff
-trained (when the staff track is in), and how many requests to talk pupils made each month. Counts
+trained (the staff track, with its yearly refresher), and how many requests to talk pupils made each month. Counts
 only: never a pupil, never a message. A fixed number of queries whatever the school's size.
 """
 
@@ -15,6 +15,7 @@ from ..content import ContentLibrary
 from ..models import HelpRequest, Role, User
 from .coverage import CoverageFilters, SchoolCoverage, school_coverage
 from .knowledge_change import KnowledgeChange, knowledge_change
+from .staff_training import StaffTrainingSummary, staff_training_summary
 
 MONTHS = 12
 
@@ -24,6 +25,7 @@ class EvidencePack:
     coverage: SchoolCoverage
     knowledge: KnowledgeChange
     requests_by_month: list[tuple[date, int]]  # the first day of each month, oldest first; months with none too
+    staff: StaffTrainingSummary  # shown as counts only
 
     @property
     def requests_total(self) -> int:
@@ -64,4 +66,5 @@ def evidence_pack(session: Session, school_id: int, filters: CoverageFilters, to
     return EvidencePack(
         coverage=coverage or school_coverage(session, school_id, filters, today),
         knowledge=knowledge_change(session, school_id, pupils, content, module_ids),
-        requests_by_month=requests_by_month(session, school_id, today))
+        requests_by_month=requests_by_month(session, school_id, today),
+        staff=staff_training_summary(session, school_id, today, content))
