@@ -146,3 +146,17 @@ def test_the_request_log_never_holds_a_card_code(demo, client, auth, issued, cap
     with caplog.at_level("INFO", logger="harbour.request"):
         tap(client, scan(client, issued[-1]).get_data(as_text=True))
     assert caplog.records and all(issued[-1] not in r.getMessage() for r in caplog.records)
+
+
+def test_a_card_login_never_used_again_still_idles_out(demo, client, auth, issued, monkeypatch):
+    """The card's login response stamps the session as active, like a password login (course/auth/new_session.py)."""
+    import time
+
+    from course.web import security
+
+    new_card(client, demo, auth)
+    start = int(time.time())
+    monkeypatch.setattr(security, "now_seconds", lambda: start)
+    assert tap(client, scan(client, issued[-1]).get_data(as_text=True)).status_code == 302
+    monkeypatch.setattr(security, "now_seconds", lambda: start + demo.config["PUPIL_SESSION_MINUTES"] * 60 + 1)
+    assert whoami(client).startswith("/login")

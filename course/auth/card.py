@@ -6,17 +6,18 @@ signs in, once per scan. The code travels in the query string, which the request
 
 import secrets
 
-from flask import current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..domain import login_cards
 from ..domain import sso as sso_rules
 from ..extensions import db
-from ..models import Role, User, utcnow
+from ..models import Role, User
 from ..web import login_throttle
 from ..web.db import writes
 from . import bp
+from .new_session import start_session
 
 CARD_REFUSED = "This login card does not work. It may have been replaced by a newer one. Ask your teacher for your card."
 SCAN_USED = "That tap has already been used. Scan your card again to log in."
@@ -72,8 +73,4 @@ def card_sign_in():
     if not sso_rules.spend_nonce(db.session, "card-scan:" + nonce):
         db.session.rollback()
         return _refused(SCAN_USED, 403)
-    pupil.last_login_at = utcnow()
-    db.session.commit()
-    session.clear()
-    login_user(pupil)
-    return redirect(url_for("home.index"))
+    return start_session(pupil, password_step=False)

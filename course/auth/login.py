@@ -8,11 +8,12 @@ from ..domain import audit
 from ..domain.demo import DEMO_LOGINS
 from ..domain.passwords import chosen_password_problem, hash_password, verify_password
 from ..extensions import db
-from ..models import Role, School, User, utcnow
+from ..models import Role, School, User
 from ..web import login_throttle, security
 from ..web.safe_redirect import safe_next
 from . import bp, two_factor
 from .forms import ChangePasswordForm, LoginForm
+from .new_session import start_session
 from .sso import providers_for_login_page
 
 GENERIC_FAILURE = "That username and password do not match. Check them and try again, or ask your teacher."
@@ -59,16 +60,8 @@ def login():
                 login_throttle.record_success(reservation)
                 two_factor.begin(user, safe_next(request.args.get("next")))
                 return redirect(url_for("auth.login_code"))
-            user.last_login_at = utcnow()
-            db.session.commit()
             login_throttle.record_success(reservation)
-            # A new session: nothing set before logging in (by anyone who planted a cookie) is carried over.
-            session.clear()
-            login_user(user)
-            security.mark_seen()
-            if user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+            return start_session(user, request.args.get("next"))
         audit.record(db.session, None, "login_failed", school_id=school_id,
                      target_type="user", target_id=user.id if user else None)
         db.session.commit()  # the failure keeps its reserved try, for the username and the address

@@ -12,15 +12,16 @@ import secrets
 import time
 
 from flask import current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..domain import audit, oidc
 from ..domain import sso as sso_rules
 from ..extensions import db
-from ..models import School, utcnow
+from ..models import School
 from ..web.db import writes
 from . import bp
+from .new_session import start_session
 
 log = logging.getLogger(__name__)
 # From leaving Harbour to coming back: long enough to type a password and answer a second factor.
@@ -110,13 +111,7 @@ def sso_callback():
         return render_template("auth/sso_unmatched.html", account_name=identity.account_name,
                                provider_label=oidc.PROVIDER_LABELS[provider], reason=found.reason,
                                school=school), 403
-    user = found.user
-    user.last_login_at = utcnow()
-    db.session.commit()
-    # A new session: nothing set before signing in is carried over.
-    session.clear()
-    login_user(user)
-    return redirect(url_for("home.index"))
+    return start_session(found.user, password_step=False)
 
 
 def providers_for_login_page(schools: list[School]) -> list[tuple[School, list[tuple[str, str]]]]:

@@ -3,15 +3,15 @@
 import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from ..domain import audit, two_factor
 from ..extensions import db
-from ..models import Role, User, utcnow
-from ..web import login_throttle, security
-from ..web.safe_redirect import safe_next
+from ..models import Role, User
+from ..web import login_throttle
 from . import bp
 from .forms import TwoFactorCodeForm
+from .new_session import start_session
 
 PENDING = "two_factor_pending"  # the session key holding who passed the password step, and when
 PENDING_SECONDS = 300
@@ -55,16 +55,8 @@ def login_code():
         flash(TOO_MANY_CODES.format(minutes=current_app.config["LOGIN_WINDOW_MINUTES"]), "error")
         return render_template("auth/login_code.html", form=form), 429
     if two_factor.verify(user, form.code.data):
-        user.last_login_at = utcnow()
-        next_url = session.get(PENDING, {}).get("next")
-        db.session.commit()
         login_throttle.record_success(reservation)
-        session.clear()
-        login_user(user)
-        security.mark_seen()
-        if user.must_change_password:
-            return redirect(url_for("auth.change_password"))
-        return redirect(safe_next(next_url) or url_for("home.index"))
+        return start_session(user, session.get(PENDING, {}).get("next"))
     audit.record(db.session, None, "login_failed", school_id=user.school_id, target_type="user", target_id=user.id,
                  detail="wrong two-factor code")
     db.session.commit()  # the wrong code keeps its reserved try
