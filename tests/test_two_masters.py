@@ -116,7 +116,11 @@ def test_two_gunicorn_masters_share_progress_and_login_throttling(app, database_
         sam = Browser()
         status, _, _ = sam.post_form(f"{one}/login", f"{one}/login", {"username": "sam", "password": PASSWORD})
         assert status == 302
-        assert sam.open(f"{two}/lessons/{slug}/")[1].endswith(f"/lessons/{slug}/page/1")
+        # (A new pupil meets the "what do you think?" check first; Sam skips it on server two.)
+        assert sam.open(f"{two}/lessons/{slug}/")[1].endswith(f"/lessons/{slug}/check")
+        status, _, _ = sam.post_form(f"{two}/lessons/{slug}/check", f"{two}/lessons/{slug}/check", {"skip": "1"})
+        assert status == 302
+        assert sam.open(f"{one}/lessons/{slug}/")[1].endswith(f"/lessons/{slug}/page/1")
         status, _, _ = sam.post_form(f"{one}/lessons/{slug}/page/1", f"{one}/lessons/{slug}/page/1", {})
         assert status == 302
         # ... and server two, asked straight after, already sends Sam on to page 2.
