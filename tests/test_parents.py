@@ -258,3 +258,23 @@ def test_the_sheets_file_is_checked_like_lesson_text(tmp_path):
     assert any("blaming phrase 'why did you send'" in m for m in messages), messages
     assert any("a sheet for an unknown module 'no-such-module'" in m for m in messages)
     assert any("module 'live-streaming' has no take-home sheet" in m for m in messages)
+
+
+def test_a_sheet_pdf_is_drawn_once_and_again_after_the_school_changes_it(demo, client, monkeypatch):
+    """The public PDF costs a render; asked again it comes from the worker's copy, until what it is drawn
+    from changes (here the safeguarding contact), when the new text shows at once."""
+    import course.parents.public as public
+
+    parents_id = _set_region(demo, "uk")
+    calls = []
+    real = public.render_pdf
+    monkeypatch.setattr(public, "render_pdf", lambda html, css: calls.append(html) or real(html, css))
+    slug = CONTENT.ordered()[0].slug
+    first = client.get(f"/parents/{parents_id}/sheets/{slug}.pdf").data
+    assert client.get(f"/parents/{parents_id}/sheets/{slug}.pdf").data == first and len(calls) == 1
+    with demo.app_context():
+        school = db.session.scalars(select(School).where(School.parents_page_id == parents_id)).one()
+        school.safeguarding_contact = "Mr Okoro, safeguarding lead, room 3"
+        db.session.commit()
+    changed = client.get(f"/parents/{parents_id}/sheets/{slug}.pdf")
+    assert len(calls) == 2 and "Mr Okoro" in _pdf_text(changed.data)

@@ -1,7 +1,7 @@
 """The public parents' pages of one school, found by its unguessable parents' page id: no login, and nothing
 about any pupil. A wrong id is a plain 404, and no page lists the schools."""
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 
 from ..domain.directory import school_services
 from ..domain.parents import build_sheet, find_school, letter_text, sheet_services, taught_modules
@@ -48,8 +48,22 @@ def sheet(parents_id: str, slug: str):
     return render_template("parents/sheet.html", sheet=sheet, school=school, parents_id=parents_id)
 
 
+# Rendered sheets kept per worker: the page is public and a PDF costs a second of CPU, so a letter home sent
+# to every family (or someone asking again and again) must not mean one render per click. A sheet holds no
+# pupil data; the key holds everything it is drawn from, so an edit to the directory or the contact shows at once.
+PDF_CACHE_SIZE = 256
+
+
 @bp.get("/<parents_id>/sheets/<slug>.pdf")
 def sheet_pdf(parents_id: str, slug: str):
     school, sheet = _sheet_or_404(parents_id, slug)
-    html = render_template("parents/sheet_pdf.html", sheet=sheet)
-    return download(render_pdf(html, "sheet-pdf.css"), "application/pdf", f"{slug}-for-parents.pdf")
+    key = (school.id, slug, library().modules[slug].source_hash, school.directory_version, school.region,
+           school.name, school.safeguarding_contact)
+    rendered = current_app.extensions.setdefault("harbour_sheet_pdfs", {})
+    pdf = rendered.get(key)
+    if pdf is None:
+        pdf = render_pdf(render_template("parents/sheet_pdf.html", sheet=sheet), "sheet-pdf.css")
+        if len(rendered) >= PDF_CACHE_SIZE:
+            rendered.clear()
+        rendered[key] = pdf
+    return download(pdf, "application/pdf", f"{slug}-for-parents.pdf")
