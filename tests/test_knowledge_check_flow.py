@@ -152,3 +152,35 @@ def test_a_module_without_a_check_has_no_check_page(demo, client, auth, monkeypa
     auth.login_as("pupil")
     assert client.get(CHECK).status_code == 404
     assert client.get(START).headers["Location"].endswith("/page/1")
+
+
+def test_two_quiz_forms_sent_at_once_keep_one_after_row_with_the_later_answers(demo, monkeypatch):
+    """The race of two tabs: this request looked and found no "after" row, the other request's row was
+    committed before this one inserts. The insert meets the unique constraint, and this request's answers
+    replace the other's in that row (no error, one row)."""
+    from course.domain import knowledge_check
+    from course.web.content import module_ids
+
+    module = _module(demo)
+    first, second = module.quiz.checks[0], module.quiz.checks[1]
+    with demo.app_context():
+        sam = db.session.scalars(select(User).where(User.username == "sam")).one()
+        module_id = module_ids()[SLUG]
+        knowledge_check.stage_after(db.session, sam, module_id, {first.id: first.correct_id})  # the other tab
+        db.session.commit()
+        real, looked = db.session.scalars, []
+
+        def scalars_missing_the_row_once(statement, *args, **kwargs):
+            result = real(statement, *args, **kwargs)
+            if not looked and "knowledge_check_attempt" in str(statement):
+                looked.append(True)
+                result.all()  # this request read before the other committed: it saw nothing
+                return type("Nothing", (), {"first": lambda self: None})()
+            return result
+
+        monkeypatch.setattr(db.session, "scalars", scalars_missing_the_row_once)
+        knowledge_check.stage_after(db.session, sam, module_id, {second.id: second.correct_id})
+        db.session.commit()
+        monkeypatch.undo()
+    assert looked
+    assert _attempts(demo)[CheckPhase.AFTER] == (False, {second.id: second.correct_id})

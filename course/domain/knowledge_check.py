@@ -83,15 +83,22 @@ def stage_after(session: Session, pupil: User, module_id: int, answers: Mapping[
     replaces the one before, so "after" is what the pupil thinks now."""
     if not answers:
         return
-    attempt = session.scalars(select(KnowledgeCheckAttempt).where(
+    query = (select(KnowledgeCheckAttempt).where(
         KnowledgeCheckAttempt.pupil_id == pupil.id, KnowledgeCheckAttempt.module_id == module_id,
-        KnowledgeCheckAttempt.phase == CheckPhase.AFTER).with_for_update()).first()
+        KnowledgeCheckAttempt.phase == CheckPhase.AFTER).with_for_update().execution_options(populate_existing=True))
+    attempt = session.scalars(query).first()
+    existed = attempt is not None
     if attempt is None:
         attempt = KnowledgeCheckAttempt(school_id=pupil.school_id, pupil_id=pupil.id, module_id=module_id,
                                         phase=CheckPhase.AFTER, skipped=False)
-        session.add(attempt)
-        session.flush()
-    else:
+        try:
+            with session.begin_nested():
+                session.add(attempt)
+                session.flush()
+        except IntegrityError:
+            # Two quiz forms sent at once (two tabs): the other one's row is there now; this one replaces it.
+            attempt, existed = session.scalars(query).one(), True
+    if existed:
         session.execute(delete(KnowledgeCheckAnswer).where(KnowledgeCheckAnswer.attempt_id == attempt.id))
         attempt.answered_at = utcnow()
     session.execute(insert(KnowledgeCheckAnswer), [
