@@ -124,3 +124,37 @@ def test_the_trust_totals_are_each_schools_overview_totals(demo):
             assert (t.tally.assigned, t.tally.completed, t.tally.overdue) == (
                 coverage.total.assigned, coverage.total.completed, coverage.total.overdue), school_id
             assert (t.pupils, t.pupils_with_none) == (coverage.pupils_in_scope, len(coverage.pupils_with_none))
+
+
+def test_staff_trained_across_the_trust_matches_each_schools_own_count(demo, client, auth):
+    """staff_trained_by_school (two queries for every school) against each school's own staff-training summary,
+    with one teacher up to date and one overdue; the trust page shows it and names no one."""
+    from datetime import date, datetime, timedelta
+
+    from course.domain.staff_training import modules_for_role, staff_trained_by_school, staff_training_summary
+    from course.models import StaffTrainingCompletion
+    from course.web.content import library
+
+    second = _second_school(demo)
+    today = date.today()
+    with demo.app_context():
+        teacher = db.session.scalars(select(User).where(User.username == "teacher")).one()
+        birch = db.session.scalars(select(User).where(User.username == "birch-teacher")).one()
+        for person, when in ((teacher, datetime.now()), (birch, datetime.now() - timedelta(days=800))):
+            for module in modules_for_role(library(), person.role):
+                db.session.add(StaffTrainingCompletion(school_id=person.school_id, user_id=person.id,
+                                                       module_slug=module.slug, score=100, completed_at=when))
+        db.session.commit()
+        schools = list(db.session.scalars(select(School)))
+        across = staff_trained_by_school(db.session, schools, today, library())
+        for school in schools:
+            own = staff_training_summary(db.session, school.id, today, library())
+            assert (across[school.id].trained, across[school.id].staff_total, across[school.id].overdue) == (
+                own.trained, own.staff_total, own.overdue), school.name
+        assert across[second].overdue == 1 and across[second].trained == 0
+        home = teacher.school_id
+    _trust_admin(demo, school_id=home)
+    auth.login("trust", PASSWORD, school_id=home)
+    page = client.get("/trust/").get_data(as_text=True)
+    birch_row = re.search(r"<th scope=\"row\">Birch Academy</th>(.*?)</tr>", page, re.S).group(1)
+    assert "<td>0 of 1 (1 overdue)</td>" in birch_row and "Birch Teacher" not in page

@@ -92,10 +92,10 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min)
 
 
-def _rows(school_id: int, filters: CoverageFilters, today: date):
-    """Every (class, module, pupil) the filters select, with the pupil's year group, the assignment's due date,
-    whether the pupil has completed the module (within the period, if one is set) and whether it is overdue:
-    a subquery the counts below group."""
+def _rows(school_id: int | list[int], filters: CoverageFilters, today: date):
+    """Every (class, module, pupil) the filters select, in one school or several, with the pupil's year group,
+    the assignment's due date, whether the pupil has completed the module (within the period, if one is set)
+    and whether it is overdue: a subquery the counts below group."""
     chosen_for_someone = exists().where(assignment_pupil.c.assignment_id == Assignment.id)
     chosen_for_pupil = exists().where(assignment_pupil.c.assignment_id == Assignment.id,
                                       assignment_pupil.c.pupil_id == User.id)
@@ -106,7 +106,8 @@ def _rows(school_id: int, filters: CoverageFilters, today: date):
     # (With no progress row, `completed` is NULL, not false: the first WHEN fails and the due date decides.)
     late = case((completed, 0), (Assignment.due_date.is_not(None) & (Assignment.due_date < today), 1), else_=0)
     query = (
-        select(SchoolClass.id.label("class_id"), Assignment.module_id.label("module_id"), User.id.label("pupil_id"),
+        select(Assignment.school_id.label("school_id"), SchoolClass.id.label("class_id"),
+               Assignment.module_id.label("module_id"), User.id.label("pupil_id"),
                User.year_group.label("year_group"), Assignment.due_date.label("due"), done.label("done"),
                late.label("late"), case((completed, Progress.completed_at)).label("completed_at"))
         .select_from(Assignment)
@@ -114,8 +115,9 @@ def _rows(school_id: int, filters: CoverageFilters, today: date):
         .join(class_pupil, class_pupil.c.class_id == SchoolClass.id)
         .join(User, User.id == class_pupil.c.pupil_id)
         .outerjoin(Progress, (Progress.pupil_id == User.id) & (Progress.module_id == Assignment.module_id))
-        .where(Assignment.school_id == school_id, SchoolClass.archived_at.is_(None), User.role == Role.PUPIL,
-               User.left_at.is_(None), or_(~chosen_for_someone, chosen_for_pupil))
+        .where(Assignment.school_id.in_(school_id) if isinstance(school_id, list) else Assignment.school_id == school_id,
+               SchoolClass.archived_at.is_(None), User.role == Role.PUPIL, User.left_at.is_(None),
+               or_(~chosen_for_someone, chosen_for_pupil))
     )
     if filters.year_group is not None:
         query = query.where(User.year_group == filters.year_group)
@@ -187,6 +189,13 @@ def school_coverage(session: Session, school_id: int, filters: CoverageFilters, 
     return result
 
 
+def _in_several_classes(school_ids: list[int]):
+    """The pupils in more than one current class: the only ones a module can be set for twice."""
+    return (select(class_pupil.c.pupil_id).join(SchoolClass, SchoolClass.id == class_pupil.c.class_id)
+            .where(SchoolClass.school_id.in_(school_ids), SchoolClass.archived_at.is_(None))
+            .group_by(class_pupil.c.pupil_id).having(func.count() > 1))
+
+
 def _count(session: Session, school_id: int, rows, result: SchoolCoverage, today: date,
            filters: CoverageFilters) -> None:
     """Per class, every (class, pupil, module) counts; across classes, a pupil with the same module set in two
@@ -205,9 +214,7 @@ def _count(session: Session, school_id: int, rows, result: SchoolCoverage, today
         _add(result.by_class.setdefault(class_id, {}).setdefault(module_id, Tally()), count, done, late)
         _add(result.by_class_total.setdefault(class_id, Tally()), count, done, late)
         per_year[year_group, module_id, done, late] += count
-    in_several = (select(class_pupil.c.pupil_id).join(SchoolClass, SchoolClass.id == class_pupil.c.class_id)
-                  .where(SchoolClass.school_id == school_id, SchoolClass.archived_at.is_(None))
-                  .group_by(class_pupil.c.pupil_id).having(func.count() > 1))
+    in_several = _in_several_classes([school_id])
     several: dict[tuple[int, int], list] = defaultdict(list)
     for pupil_id, module_id, year_group, done, late, completed_at in session.execute(
             select(rows.c.pupil_id, rows.c.module_id, rows.c.year_group, rows.c.done, rows.c.late,
@@ -257,34 +264,31 @@ class Totals:
 
 
 def coverage_totals(session: Session, school_ids: list[int], today: date) -> dict[int, Totals]:
-    """For many schools at once, in two grouped queries: the total of school_coverage(...) with no filters.
+    """For many schools at once, in a fixed number of queries: the total of school_coverage(...) with no filters.
 
     Each (pupil, module) counts once, as _count does: completed if any of its classes' progress is (progress is
     per pupil and module, so all agree), else overdue when its earliest due date has passed.
     """
     if not school_ids:
         return {}
-    chosen_for_someone = exists().where(assignment_pupil.c.assignment_id == Assignment.id)
-    chosen_for_pupil = exists().where(assignment_pupil.c.assignment_id == Assignment.id,
-                                      assignment_pupil.c.pupil_id == User.id)
-    done = func.max(case((Progress.status == Status.COMPLETED, 1), else_=0))
-    per_pair = (
-        select(Assignment.school_id.label("school_id"), done.label("done"),
-               func.min(Assignment.due_date).label("due"))
-        .select_from(Assignment)
-        .join(SchoolClass, SchoolClass.id == Assignment.class_id)
-        .join(class_pupil, class_pupil.c.class_id == SchoolClass.id)
-        .join(User, User.id == class_pupil.c.pupil_id)
-        .outerjoin(Progress, (Progress.pupil_id == User.id) & (Progress.module_id == Assignment.module_id))
-        .where(Assignment.school_id.in_(school_ids), SchoolClass.archived_at.is_(None), User.role == Role.PUPIL,
-               User.left_at.is_(None), or_(~chosen_for_someone, chosen_for_pupil))
-        .group_by(Assignment.school_id, User.id, Assignment.module_id)
-    ).subquery()
-    late = case(((per_pair.c.done == 0) & per_pair.c.due.is_not(None) & (per_pair.c.due < today), 1), else_=0)
-    tallies = {school_id: Tally(int(assigned), int(completed or 0), int(overdue or 0))
-               for school_id, assigned, completed, overdue in session.execute(
-                   select(per_pair.c.school_id, func.count(), func.sum(per_pair.c.done), func.sum(late))
-                   .group_by(per_pair.c.school_id)).all()}
+    # As _count: one GROUP BY over every school's rows, then the few pupils in two classes put right.
+    rows = _rows(list(school_ids), CoverageFilters(), today)
+    tallies: dict[int, Tally] = defaultdict(Tally)
+    for school_id, done, late, count in session.execute(
+            select(rows.c.school_id, rows.c.done, rows.c.late, func.count())
+            .group_by(rows.c.school_id, rows.c.done, rows.c.late)).all():
+        _add(tallies[school_id], count, done, late)
+    several: dict[tuple[int, int, int], list] = defaultdict(list)
+    for school_id, pupil_id, module_id, done, late in session.execute(
+            select(rows.c.school_id, rows.c.pupil_id, rows.c.module_id, rows.c.done, rows.c.late)
+            .where(rows.c.pupil_id.in_(_in_several_classes(list(school_ids))))).all():
+        several[school_id, pupil_id, module_id].append((done, late))
+    for (school_id, _pupil_id, _module_id), found in several.items():
+        if len(found) > 1:
+            for row_done, row_late in found:
+                _add(tallies[school_id], -1, row_done, row_late)
+            done = max(f[0] for f in found)
+            _add(tallies[school_id], 1, done, int(not done and max(f[1] for f in found)))
     completed_someone = select(Progress.pupil_id).where(Progress.status == Status.COMPLETED,
                                                        Progress.school_id.in_(school_ids))
     pupils = dict.fromkeys(school_ids, (0, 0))

@@ -204,3 +204,39 @@ def csv_rows(summary: StaffTrainingSummary) -> list[list]:
                          m.completed_at.date().isoformat() if m.completed_at else "",
                          m.due.isoformat() if m.due else "", "Yes" if person.trained else "No"])
     return rows
+
+
+@dataclass(frozen=True)
+class StaffTrained:
+    """One school's staff-training headline, for the trust's side-by-side view."""
+
+    trained: int
+    staff_total: int
+    overdue: int
+
+
+def staff_trained_by_school(session: Session, schools: list[School], today: date,
+                            content: ContentLibrary) -> dict[int, StaffTrained]:
+    """For many schools at once, in two queries (the staff, and their latest completions), counted as each
+    school's own staff-training summary counts them."""
+    ids = [school.id for school in schools]
+    if not ids:
+        return {}
+    staff = session.scalars(select(User).where(
+        User.school_id.in_(ids), User.role.in_([r.value for r in STAFF_ROLES]), User.is_active_account,
+        User.left_at.is_(None)))
+    latest = {(uid, slug): when for uid, slug, when in session.execute(
+        select(StaffTrainingCompletion.user_id, StaffTrainingCompletion.module_slug,
+               func.max(StaffTrainingCompletion.completed_at))
+        .where(StaffTrainingCompletion.school_id.in_(ids))
+        .group_by(StaffTrainingCompletion.user_id, StaffTrainingCompletion.module_slug)).all()}
+    months = {school.id: school.staff_refresher_months for school in schools}
+    counts = {school_id: [0, 0, 0] for school_id in ids}
+    for person in staff:
+        standing = person_training(person, modules_for_role(content, person.role), latest, months[person.school_id],
+                                   today)
+        tally = counts[person.school_id]
+        tally[0] += standing.trained
+        tally[1] += 1
+        tally[2] += standing.overdue
+    return {school_id: StaffTrained(*tally) for school_id, tally in counts.items()}

@@ -9,25 +9,30 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..content import ContentLibrary
 from ..models import Role, School, User
 from .accounts import username_problem
 from .coverage import Totals, coverage_totals
 from .passwords import hash_password, staff_password_problem
 from .scope import schools_for
+from .staff_training import StaffTrained, staff_trained_by_school
 
 
 @dataclass(frozen=True)
 class SchoolRow:
     school: School
     totals: Totals
+    staff: StaffTrained
 
 
-def trust_overview(session: Session, viewer: User, today: date) -> list[SchoolRow]:
+def trust_overview(session: Session, viewer: User, today: date, content: ContentLibrary) -> list[SchoolRow]:
     """Every school the viewer may see, with its whole-school totals counted as its DSL's overview counts them
-    (course.domain.coverage.coverage_totals: two grouped queries for all the schools, not one overview each)."""
+    (course.domain.coverage.coverage_totals: two grouped queries for all the schools, not one overview each)
+    and its staff trained (two more queries for all the schools)."""
     schools = list(session.scalars(schools_for(viewer)))
     totals = coverage_totals(session, [school.id for school in schools], today)
-    return [SchoolRow(school, totals[school.id]) for school in schools]
+    staff = staff_trained_by_school(session, schools, today, content)
+    return [SchoolRow(school, totals[school.id], staff[school.id]) for school in schools]
 
 
 class TrustAdminProblem(ValueError):

@@ -18,7 +18,7 @@ from . import bp
 
 @bp.get("/")
 def overview():
-    rows = trust_overview(db.session, current_user, date.today())
+    rows = trust_overview(db.session, current_user, date.today(), library())
     return render_template("trust/overview.html", rows=rows, today=date.today())
 
 
