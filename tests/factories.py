@@ -79,3 +79,22 @@ def count_queries(app):
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", _count)
+
+
+def migration_app(tmp_path):
+    """An app on an empty SQLite file, for a migration test to upgrade and downgrade by hand, and `query(sql,
+    write=False)` to read or write that database with plain SQL (rows, or None for a write)."""
+    from sqlalchemy import text
+
+    from course import create_app
+    from tests.conftest import FIXTURE_CONTENT
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}",
+                      "CONTENT_ROOT": str(FIXTURE_CONTENT), "SECRET_KEY": "test"})
+
+    def query(sql: str, write: bool = False):
+        with db.engine.begin() as connection:
+            result = connection.execute(text(sql))
+            return None if write else result.all()
+
+    return app, query

@@ -149,17 +149,10 @@ def test_who_may_reset_pupils_passwords(role, school_allows, may):
 def test_the_migration_runs_down_and_up_keeping_the_schools(tmp_path):
     """0007_20c: existing schools keep two-factor off and admins out of pupils' passwords; down and up again."""
     from flask_migrate import downgrade, upgrade
-    from sqlalchemy import text
 
-    from course import create_app
-    from tests.conftest import FIXTURE_CONTENT
+    from tests.factories import migration_app
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}",
-                      "CONTENT_ROOT": str(FIXTURE_CONTENT), "SECRET_KEY": "test"})
-    def query(sql: str, write: bool = False):
-        with db.engine.begin() as connection:
-            result = connection.execute(text(sql))
-            return None if write else result.all()
+    app, query = migration_app(tmp_path)
 
     with app.app_context():
         upgrade(revision="0006_erasure_counts")

@@ -346,18 +346,10 @@ def test_staff_content_problems_name_file_and_line(tmp_path):
 def test_the_migration_gives_existing_schools_a_parents_page_and_runs_down_and_up(tmp_path):
     """0010_16: schools made before it get 12 months and their own parents' page id; down and up again."""
     from flask_migrate import downgrade, upgrade
-    from sqlalchemy import text
 
-    from course import create_app
-    from tests.conftest import FIXTURE_CONTENT
+    from tests.factories import migration_app
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}",
-                      "CONTENT_ROOT": str(FIXTURE_CONTENT), "SECRET_KEY": "test"})
-
-    def query(sql: str, write: bool = False):
-        with db.engine.begin() as connection:
-            result = connection.execute(text(sql))
-            return None if write else result.all()
+    app, query = migration_app(tmp_path)
 
     with app.app_context():
         upgrade(revision="0009_14_knowledge_checks")
@@ -374,3 +366,20 @@ def test_the_migration_gives_existing_schools_a_parents_page_and_runs_down_and_u
         upgrade()
         assert query("SELECT count(*) FROM staff_training_completion") == [(0,)]
         db.engine.dispose()
+
+
+def test_staff_quiz_text_is_read_like_the_pupils_quizzes(demo, client, auth, monkeypatch):
+    """Quiz text is Markdown inline with raw HTML escaped, then the school's tokens (inline_text_filler), as on
+    the pupils' quiz page: a stray tag in a content file is shown as text, never run."""
+    import dataclasses
+
+    from course.web.content import library
+
+    with demo.app_context():
+        module = library().staff_modules[DISCLOSURE_MODULE]
+        first = dataclasses.replace(module.quiz.questions[0], prompt="Read **this** <script>x()</script>")
+        quiz = dataclasses.replace(module.quiz, questions=(first, *module.quiz.questions[1:]))
+        monkeypatch.setitem(library().staff_modules, DISCLOSURE_MODULE, dataclasses.replace(module, quiz=quiz))
+    auth.login_as("teacher")
+    html = client.get(f"/staff-training/modules/{DISCLOSURE_MODULE}/quiz").get_data(as_text=True)
+    assert "Read <strong>this</strong>" in html and "<script>x()</script>" not in html and "&lt;script&gt;" in html

@@ -21,7 +21,7 @@ from ..models import Role
 from ..web.access import roles_required
 from ..web.content import library
 from ..web.csv_export import download
-from ..web.page_context import token_values_for_current_school
+from ..web.page_context import inline_text_filler, token_values_for_current_school
 from ..web.pdf import render_pdf
 from . import bp
 
@@ -62,7 +62,7 @@ def module(staff_slug: str):
 
 def _quiz_page(module, chosen: dict, error: str | None = None, marked=None, status: int = 200):
     return render_template("staff_training/quiz.html", module=module, quiz=module.quiz, chosen=chosen, error=error,
-                           marked=marked, fill=token_values_for_current_school().fill_html), status
+                           marked=marked, fill=inline_text_filler()), status
 
 
 @bp.route("/modules/<staff_slug>/quiz", methods=["GET", "POST"])
