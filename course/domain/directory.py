@@ -89,14 +89,21 @@ def sync_roles_from_files(session: Session, content: ContentLibrary) -> int:
     return changed
 
 
-def contact_of(service: HelpService | Service) -> str:
+def contacts_of(service: HelpService | Service) -> list[str]:
+    """Every way to reach the service, in the words pages use: "call …", "text …", the web address."""
+    found = []
     if service.phone:
-        return f"call {service.phone}"
+        found.append(f"call {service.phone}")
     if service.text_number:
-        return f"text {service.text_number}"
+        found.append(f"text {service.text_number}")
     if service.url:
-        return service.url.removeprefix("https://").removeprefix("http://").rstrip("/")
-    return ""
+        found.append(service.url.removeprefix("https://").removeprefix("http://").rstrip("/"))
+    return found
+
+
+def contact_of(service: HelpService | Service) -> str:
+    """The first way to reach the service (contacts_of), or "" when it has none."""
+    return next(iter(contacts_of(service)), "")
 
 
 def link_of(service: HelpService | Service) -> str:

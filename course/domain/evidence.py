@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..content import ContentLibrary
-from ..models import HelpRequest, Role, User
+from ..models import HelpRequest
 from .coverage import CoverageFilters, SchoolCoverage, school_coverage
 from .knowledge_change import KnowledgeChange, knowledge_change
+from .scope import school_pupil_ids
 from .staff_training import StaffTrainingSummary, staff_training_summary
 
 MONTHS = 12
@@ -60,11 +61,9 @@ def evidence_pack(session: Session, school_id: int, filters: CoverageFilters, to
                   module_ids: dict[str, int], coverage: SchoolCoverage | None = None) -> EvidencePack:
     """The pack for a school; the coverage filters narrow coverage, and a year group narrows knowledge too.
     `coverage`: the school's coverage under those filters, when the caller has it already."""
-    pupils = select(User.id).where(User.school_id == school_id, User.role == Role.PUPIL)
-    if filters.year_group is not None:
-        pupils = pupils.where(User.year_group == filters.year_group)
     return EvidencePack(
         coverage=coverage or school_coverage(session, school_id, filters, today),
-        knowledge=knowledge_change(session, school_id, pupils, content, module_ids),
+        knowledge=knowledge_change(session, school_id, school_pupil_ids(school_id, filters.year_group), content,
+                                   module_ids),
         requests_by_month=requests_by_month(session, school_id, today),
         staff=staff_training_summary(session, school_id, today, content))

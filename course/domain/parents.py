@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 
 from ..content import ContentLibrary
 from ..content.modules import ModuleContent
-from ..content.tokens import TokenValues
 from ..models import Assignment, Module, School
-from .directory import school_services, token_values
+from .directory import contacts_of
 
 LETTER_LIMIT = 6000
 
@@ -92,12 +91,6 @@ class Sheet:
     services: tuple[SheetService, ...]
 
 
-def _contacts(service) -> str:
-    parts = [f"call {service.phone}" if service.phone else "", f"text {service.text_number}" if service.text_number else "",
-             service.url.removeprefix("https://").removeprefix("http://").rstrip("/") if service.url else ""]
-    return ", ".join(part for part in parts if part)
-
-
 def sheet_services(services: list) -> tuple[SheetService, ...]:
     """For adults first (a helpline for parents), then the first service for each role a parent needs."""
     chosen = [s for s in services if s.audience == "staff"]
@@ -105,12 +98,7 @@ def sheet_services(services: list) -> tuple[SheetService, ...]:
         first = next((s for s in services if s.audience == "pupil" and role in s.roles), None)
         if first is not None and all(first.key != c.key for c in chosen):
             chosen.append(first)
-    return tuple(SheetService(s.name, _contacts(s), s.for_whom) for s in chosen)
-
-
-def school_token_values(session: Session, school: School, content: ContentLibrary) -> tuple[list, TokenValues]:
-    services = school_services(session, school, content)
-    return services, token_values(services, school)
+    return tuple(SheetService(s.name, ", ".join(contacts_of(s)), s.for_whom) for s in chosen)
 
 
 def build_sheet(school: School, module: ModuleContent, services: list, content: ContentLibrary) -> Sheet:

@@ -153,3 +153,12 @@ def pupil_ids_for(viewer: User, class_id: int | None = None, year_group: int | N
     if year_group is not None:
         query = query.where(User.year_group == year_group)
     return query
+
+
+def school_pupil_ids(school_id: int, year_group: int | None = None) -> Select[tuple[int]]:
+    """The ids of a school's pupils (or one year group's), for counts that name no one: the evidence pack,
+    which the school's lead and the trust admin both open."""
+    query = select(User.id).where(User.school_id == school_id, User.role == Role.PUPIL)
+    if year_group is not None:
+        query = query.where(User.year_group == year_group)
+    return query

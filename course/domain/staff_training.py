@@ -83,9 +83,13 @@ def record_completion(session: Session, user: User, module: ModuleContent, resul
 
 def latest_completions(session: Session, school_id: int, user_id: int | None = None) -> dict[tuple[int, str], datetime]:
     """(user id, module slug) -> when that person last completed that staff module."""
+    return _latest(session, [school_id], user_id)
+
+
+def _latest(session: Session, school_ids: list[int], user_id: int | None = None) -> dict[tuple[int, str], datetime]:
     query = (select(StaffTrainingCompletion.user_id, StaffTrainingCompletion.module_slug,
                     func.max(StaffTrainingCompletion.completed_at))
-             .where(StaffTrainingCompletion.school_id == school_id)
+             .where(StaffTrainingCompletion.school_id.in_(school_ids))
              .group_by(StaffTrainingCompletion.user_id, StaffTrainingCompletion.module_slug))
     if user_id is not None:
         query = query.where(StaffTrainingCompletion.user_id == user_id)
@@ -94,9 +98,12 @@ def latest_completions(session: Session, school_id: int, user_id: int | None = N
 
 def school_staff(session: Session, school_id: int) -> list[User]:
     """The school's own staff who can sign in (the trust admin is not a school's staff)."""
-    return list(session.scalars(select(User).where(
-        User.school_id == school_id, User.role.in_([r.value for r in STAFF_ROLES]), User.is_active_account,
-        User.left_at.is_(None)).order_by(User.display_name, User.id)))
+    return list(session.scalars(_staff_of([school_id])))
+
+
+def _staff_of(school_ids: list[int]):
+    return (select(User).where(User.school_id.in_(school_ids), User.role.in_([r.value for r in STAFF_ROLES]),
+                               User.is_active_account, User.left_at.is_(None)).order_by(User.display_name, User.id))
 
 
 @dataclass(frozen=True)
@@ -222,14 +229,8 @@ def staff_trained_by_school(session: Session, schools: list[School], today: date
     ids = [school.id for school in schools]
     if not ids:
         return {}
-    staff = session.scalars(select(User).where(
-        User.school_id.in_(ids), User.role.in_([r.value for r in STAFF_ROLES]), User.is_active_account,
-        User.left_at.is_(None)))
-    latest = {(uid, slug): when for uid, slug, when in session.execute(
-        select(StaffTrainingCompletion.user_id, StaffTrainingCompletion.module_slug,
-               func.max(StaffTrainingCompletion.completed_at))
-        .where(StaffTrainingCompletion.school_id.in_(ids))
-        .group_by(StaffTrainingCompletion.user_id, StaffTrainingCompletion.module_slug)).all()}
+    staff = session.scalars(_staff_of(ids))
+    latest = _latest(session, ids)
     months = {school.id: school.staff_refresher_months for school in schools}
     counts = {school_id: [0, 0, 0] for school_id in ids}
     for person in staff:
